@@ -1,0 +1,84 @@
+/**
+ * @module
+ * Core scheduler benchmark: weft's in-process scheduler against the plain
+ * baseline in `baseline-scheduler.ts`, on the same graphs of no-op tasks: a
+ * fan-out (independent tasks) and a ladder (each task depends on the two
+ * before it). Prints tasks/s for each, the ratio weft / baseline, and the
+ * memory per task measured when the last task runs.
+ *
+ *   node --expose-gc bench/core.ts [--sizes 100000,1000000] [--repeat 3]
+ */
+import { parseArgs } from 'node:util';
+import { type Future, run, submit, task } from 'weft';
+import { runBaseline } from './baseline-scheduler.ts';
+import { printTable } from './table.ts';
+
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '100000,1000000' }, repeat: { type: 'string', default: '3' } },
+});
+const sizes = values.sizes.split(',').map(Number);
+const repeat = Number(values.repeat);
+
+let memAtEnd = 0;
+const noop = async (): Promise<void> => {};
+const sample = async (): Promise<void> => {
+  memAtEnd = process.memoryUsage().rss;
+};
+const weftNoop = task('noop', noop);
+const weftSample = task('sample', sample);
+
+type Shape = 'fan-out' | 'ladder';
+const depsOf = (shape: Shape) => (i: number) => (shape === 'fan-out' || i === 0 ? [] : i === 1 ? [0] : [i - 1, i - 2]);
+
+async function weftRun(shape: Shape, n: number): Promise<void> {
+  await run(async () => {
+    let a: Future<void> | undefined;
+    let b: Future<void> | undefined;
+    for (let i = 0; i < n; i++) {
+      const t = i === n - 1 ? weftSample : weftNoop;
+      const f = shape === 'fan-out' ? submit(t) : b ? submit(t, a, b) : a ? submit(t, a) : submit(t);
+      b = a;
+      a = f;
+    }
+  });
+}
+
+function baselineRun(shape: Shape, n: number): Promise<void> {
+  const deps = depsOf(shape);
+  return runBaseline(n, deps, () => noop()).then(() => sample());
+}
+
+async function measure(f: () => Promise<void>): Promise<{ seconds: number; rss: number }> {
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  const start = performance.now();
+  await f();
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, rss: memAtEnd - before };
+}
+
+const rows: string[][] = [];
+for (const n of sizes) {
+  for (const shape of ['fan-out', 'ladder'] as const) {
+    let best = { weft: Number.POSITIVE_INFINITY, base: Number.POSITIVE_INFINITY, weftMem: 0, baseMem: 0 };
+    for (let r = 0; r < repeat; r++) {
+      const b = await measure(() => baselineRun(shape, n));
+      const w = await measure(() => weftRun(shape, n));
+      if (w.seconds < best.weft) best = { ...best, weft: w.seconds, weftMem: w.rss };
+      if (b.seconds < best.base) best = { ...best, base: b.seconds, baseMem: b.rss };
+    }
+    rows.push([
+      `${shape} ${n.toLocaleString('en')}`,
+      fmt(n / best.weft),
+      fmt(n / best.base),
+      (best.base / best.weft).toFixed(2),
+      `${Math.max(0, best.weftMem / n).toFixed(0)} B`,
+      `${Math.max(0, best.baseMem / n).toFixed(0)} B`,
+    ]);
+  }
+}
+printTable(['graph', 'weft tasks/s', 'baseline tasks/s', 'ratio', 'weft RSS/task', 'baseline RSS/task'], rows);
+
+function fmt(x: number): string {
+  return Math.round(x).toLocaleString('en');
+}

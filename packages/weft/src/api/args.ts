@@ -1,0 +1,124 @@
+/**
+ * @module
+ * Finding the futures in a task's arguments (top level, and inside arrays and
+ * plain objects) at submit, and replacing them by their values at dispatch.
+ */
+import { describeValue } from '../errors/base.ts';
+import { InvalidArgumentError } from '../errors/errors.ts';
+import { Future, type FutureHost } from './future.ts';
+
+/** How much work resolving a node's arguments takes. */
+export const ARGS_PLAIN = 0;
+export const ARGS_TOP_FUTURES = 1;
+export const ARGS_NESTED_FUTURES = 2;
+
+/** The futures an argument list depends on, and how deep they sit. */
+export interface ArgScan {
+  readonly deps: number[];
+  readonly kind: number;
+}
+
+const NO_DEPS: ArgScan = { deps: [], kind: ARGS_PLAIN };
+
+/**
+ * Scans `args` for futures. Throws `InvalidArgumentError` naming the task and
+ * the argument's path for a promise (which would hide an edge) or a future of
+ * another run.
+ */
+export function scanArgs(args: readonly unknown[], host: FutureHost, task: string): ArgScan {
+  let deps: number[] | undefined;
+  let kind = ARGS_PLAIN;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== 'object' || a === null) continue;
+    if (a instanceof Future) {
+      checkHost(a, host, task, `args[${i}]`);
+      deps ??= [];
+      if (!deps.includes(a.id)) deps.push(a.id);
+      if (kind === ARGS_PLAIN) kind = ARGS_TOP_FUTURES;
+    } else if (Array.isArray(a) || isPlainObject(a) || isThenable(a)) {
+      deps ??= [];
+      if (scanNested(a, host, task, `args[${i}]`, deps, new Set())) kind = ARGS_NESTED_FUTURES;
+    }
+  }
+  return deps === undefined || deps.length === 0 ? (kind === ARGS_PLAIN ? NO_DEPS : { deps: [], kind }) : { deps, kind };
+}
+
+function scanNested(
+  value: object,
+  host: FutureHost,
+  task: string,
+  path: string,
+  deps: number[],
+  seen: Set<object>,
+): boolean {
+  if (isThenable(value)) {
+    throw new InvalidArgumentError(
+      task,
+      path,
+      `task ${task}: ${path} is a ${describeValue(value).replace('instance of ', '')} (a promise or thenable); ` +
+        'pass a future from submit(), or await the value before submitting',
+    );
+  }
+  if (seen.has(value)) return false;
+  seen.add(value);
+  let found = false;
+  const visit = (v: unknown, p: string): void => {
+    if (typeof v !== 'object' || v === null) return;
+    if (v instanceof Future) {
+      checkHost(v, host, task, p);
+      if (!deps.includes(v.id)) deps.push(v.id);
+      found = true;
+    } else if (Array.isArray(v) || isPlainObject(v) || isThenable(v)) {
+      if (scanNested(v, host, task, p, deps, seen)) found = true;
+    }
+  };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) visit(value[i], `${path}[${i}]`);
+  } else {
+    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `${path}.${key}`);
+  }
+  return found;
+}
+
+function checkHost(f: Future, host: FutureHost, task: string, path: string): void {
+  if (f.host !== host) {
+    throw new InvalidArgumentError(
+      task,
+      path,
+      `task ${task}: ${path} is a future of run ${f.runId}, not of this run (${host.runId}); ` +
+        'pass its value (await it) instead',
+    );
+  }
+}
+
+/** The arguments with every future replaced by its value. */
+export function resolveArgs(args: readonly unknown[], kind: number, valueOf: (id: number) => unknown): unknown[] {
+  if (kind === ARGS_PLAIN) return args as unknown[];
+  const out = new Array(args.length);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    out[i] =
+      a instanceof Future ? valueOf(a.id) : kind === ARGS_NESTED_FUTURES ? resolveNested(a, valueOf) : a;
+  }
+  return out;
+}
+
+function resolveNested(value: unknown, valueOf: (id: number) => unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Future) return valueOf(value.id);
+  if (Array.isArray(value)) return value.map((v) => resolveNested(v, valueOf));
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = resolveNested((value as Record<string, unknown>)[key], valueOf);
+  return out;
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function isThenable(v: object): boolean {
+  return typeof (v as { then?: unknown }).then === 'function';
+}

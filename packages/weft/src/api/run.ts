@@ -1,0 +1,222 @@
+/**
+ * @module
+ * `run(main, options)` and `startRun(main, options)`: a run scope. The main
+ * function submits tasks; the run dispatches them, waits for every one, and
+ * returns what main returned with its futures replaced by their values.
+ */
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { describeValue } from '../errors/base.ts';
+import { DuplicateLabelError, NotATaskError, RunCancelledError, RunFailedError } from '../errors/errors.ts';
+import { EventBus, eventStream } from '../events/bus.ts';
+import type { EventListener, RunEvent } from '../events/events.ts';
+import type { Executor } from '../executor/executor.ts';
+import { inline } from '../executor/inline.ts';
+import type { InvocationHost } from '../scheduler/invocation.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
+import { type Duration, parseDuration } from '../util/duration.ts';
+import { scanArgs } from './args.ts';
+import { Future } from './future.ts';
+import { createLogger, type LogRecord, type Logger } from './logger.ts';
+import { type SubmitScope, submitScope } from './scope.ts';
+import { type AnyArgs, isTask, type Task } from './task.ts';
+
+export interface RunOptions {
+  /** Where tasks run. @default inline() */
+  readonly executor?: Executor;
+  /** Run every task that does not depend on a failure, instead of stopping at the first. @default false */
+  readonly keepGoing?: boolean;
+  /** The run's id. @default a new time-ordered id */
+  readonly runId?: string;
+  /** Receives every log record written through a task's `ctx.log`, with its task. */
+  readonly logger?: Logger;
+  /** Called synchronously with every event of the run. */
+  readonly onEvent?: EventListener;
+  /** Cancels the run when it aborts. */
+  readonly signal?: AbortSignal;
+  /** How long a cancelled or failed run waits for running tasks to notice their signal. @default '5s' */
+  readonly cancelGrace?: Duration;
+}
+
+/** A run in progress. */
+export interface RunHandle<T> {
+  readonly id: string;
+  /** Every event of the run from the moment this is first read; ends after `run_finished`. */
+  readonly events: AsyncIterable<RunEvent>;
+  /** Stops dispatching and cancels running tasks through their signal. */
+  cancel(reason?: string): void;
+  /** The value of main, with futures resolved; rejects with RunFailedError or RunCancelledError. */
+  result(): Promise<T>;
+  /** The id of the task submitted with `label`, if any. */
+  taskId(label: string): number | undefined;
+}
+
+/** What main returns, with every future (also inside arrays and plain objects) replaced by its value. */
+export type Resolved<T> =
+  T extends Future<infer V>
+    ? V
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Resolved<T[K]> }
+      : T extends (...args: never[]) => unknown
+        ? T
+        : T extends object
+          ? { [K in keyof T]: Resolved<T[K]> }
+          : T;
+
+/**
+ * Runs `main` as a workflow and returns its value once every task it (and
+ * its tasks) submitted has finished.
+ * @example
+ * const total = await run(async () => submit(sum, submit(load, 'a.csv')));
+ */
+export function run<T>(main: () => T | Promise<T>, options: RunOptions = {}): Promise<Resolved<Awaited<T>>> {
+  return startRun(main, options).result();
+}
+
+/**
+ * Starts `main` as a workflow and returns a handle at once. Main starts on
+ * the next microtask, so reading `handle.events` right away misses nothing.
+ */
+export function startRun<T>(main: () => T | Promise<T>, options: RunOptions = {}): RunHandle<Resolved<Awaited<T>>> {
+  const run = new Run(options);
+  const result = run.execute(main as () => unknown) as Promise<Resolved<Awaited<T>>>;
+  result.catch(() => {}); // observed through result(); never an unhandled rejection
+  let events: AsyncIterable<RunEvent> | undefined;
+  return {
+    id: run.runId,
+    get events() {
+      events ??= eventStream(run.bus);
+      return events;
+    },
+    cancel: (reason = 'cancelled by RunHandle.cancel()') => run.cancel(reason),
+    result: () => result,
+    taskId: (label) => run.labels.get(label),
+  };
+}
+
+class Run implements InvocationHost, SubmitScope {
+  readonly runId: string;
+  readonly bus = new EventBus();
+  readonly labels = new Map<string, number>();
+  readonly parentId = -1;
+  readonly #scheduler: Scheduler;
+  readonly #executor: Executor;
+  readonly #ownsExecutor: boolean;
+  readonly #logger: Logger | undefined;
+  readonly #graceMs: number;
+  readonly #keepGoing: boolean;
+  #cancelledByUser = false;
+
+  constructor(options: RunOptions) {
+    this.runId = options.runId ?? newRunId();
+    this.#graceMs = parseDuration(options.cancelGrace ?? '5s', 'run: cancelGrace');
+    this.#executor = options.executor ?? inline();
+    this.#ownsExecutor = options.executor === undefined;
+    this.#logger = options.logger;
+    this.#keepGoing = options.keepGoing ?? false;
+    if (options.onEvent) this.bus.on(options.onEvent);
+    this.#scheduler = new Scheduler({
+      runId: this.runId,
+      executor: this.#executor,
+      keepGoing: this.#keepGoing,
+      bus: this.bus,
+      host: this,
+    });
+    // Every task without a timeout shares the run's signal; many listeners are expected.
+    setMaxListeners(0, this.#scheduler.signal);
+    const external = options.signal;
+    if (external) {
+      if (external.aborted) this.cancel('the run\'s signal was already aborted');
+      else external.addEventListener('abort', () => this.cancel('the run\'s signal aborted'), { once: true });
+    }
+  }
+
+  cancel(reason: string): void {
+    if (this.#scheduler.cancelReason === undefined) this.#cancelledByUser = true;
+    this.#scheduler.cancel(reason);
+  }
+
+  submit(task: Task, args: AnyArgs, parentId: number): Future {
+    if (!isTask(task)) throw notATask(task);
+    const sched = this.#scheduler;
+    const scan = scanArgs(args, sched, task.name);
+    sched.checkRequirements(task);
+    const label = task.options.label;
+    if (label !== undefined) {
+      const first = this.labels.get(label);
+      if (first !== undefined) {
+        throw new DuplicateLabelError(label, { id: first, name: sched.describe(first).split('#')[0]!, label }, task.name);
+      }
+    }
+    const id = sched.add(task, args, scan.kind, scan.deps, parentId);
+    if (label !== undefined) this.labels.set(label, id);
+    return new Future(sched, id);
+  }
+
+  taskLogger(taskId: number, attempt: number): Logger {
+    const name = this.#scheduler.describe(taskId);
+    return createLogger((record: LogRecord) => {
+      if (this.bus.active) {
+        this.bus.emit({ type: 'log', runId: this.runId, taskId, attempt, ...record, time: Date.now() });
+      }
+      this.#logger?.[record.level](record.message, { ...record.fields, runId: this.runId, task: name, taskId, attempt });
+    });
+  }
+
+  async execute(main: () => unknown): Promise<unknown> {
+    await Promise.resolve(); // let the caller subscribe to events first
+    const sched = this.#scheduler;
+    if (this.bus.active) this.bus.emit({ type: 'run_started', runId: this.runId, time: Date.now() });
+    let value: unknown;
+    let mainError: unknown;
+    let mainFailed = false;
+    try {
+      value = await submitScope.run(this, main);
+    } catch (error) {
+      mainFailed = true;
+      mainError = error;
+      if (!this.#keepGoing) sched.cancel('the main function threw');
+    }
+    if (!mainFailed) {
+      try {
+        value = await resolveFutures(value);
+      } catch {
+        // A returned future that failed is listed among the run's failures.
+      }
+    }
+    await sched.whenIdle();
+    if (sched.cancelReason !== undefined) await sched.whenQuiet(this.#graceMs);
+    const failures = sched.failures();
+    const state = this.#cancelledByUser ? 'cancelled' : failures.length > 0 || mainFailed ? 'failed' : 'succeeded';
+    if (this.#ownsExecutor) await this.#executor[Symbol.asyncDispose]();
+    if (this.bus.active) this.bus.emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });
+    if (state === 'cancelled') throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');
+    if (state === 'failed') throw new RunFailedError(this.runId, failures, mainFailed ? mainError : undefined);
+    return value;
+  }
+}
+
+async function resolveFutures(value: unknown): Promise<unknown> {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Future) return await value;
+  if (Array.isArray(value)) return Promise.all(value.map(resolveFutures));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const entries = await Promise.all(
+    Object.entries(value).map(async ([k, v]) => [k, await resolveFutures(v)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+function notATask(value: unknown): NotATaskError {
+  const what = describeValue(value);
+  const hint =
+    typeof value === 'function'
+      ? ` Wrap it: export const ${value.name || 'myTask'} = task('${value.name || 'myTask'}', async (ctx, ...args) => ...)`
+      : '';
+  return new NotATaskError(`submit() expects a task made with task(), got ${what}.${hint}`);
+}
+
+function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}

@@ -1,0 +1,16 @@
+/**
+ * @module
+ * The async context that tells `submit` which run, and which task within it,
+ * it is called from. Set by `run()` around the main function and by
+ * executors around each task; never passed around by hand.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AnyArgs, Task } from './task.ts';
+
+/** Where `submit` adds its node: a run, and the submitting task (-1 for main). */
+export interface SubmitScope {
+  readonly parentId: number;
+  submit(task: Task, args: AnyArgs, parentId: number): unknown;
+}
+
+export const submitScope: AsyncLocalStorage<SubmitScope> = new AsyncLocalStorage<SubmitScope>();

@@ -1,0 +1,171 @@
+/**
+ * @module
+ * `task(name | options, fn)`: defines a task. A task is an ordinary async
+ * function with a stable name; `submit` turns a call of it into a node of the
+ * run's graph. Options are compiled once here, never on the hot path.
+ */
+import { InvalidOptionError } from '../errors/errors.ts';
+import { type Duration, parseDuration } from '../util/duration.ts';
+import type { Logger } from './logger.ts';
+import { type CompiledRequirements, compileRequirements, type Requirements } from './requirements.ts';
+
+/** What a running task receives as its first argument. */
+export interface TaskContext {
+  /** The run this task belongs to. */
+  readonly runId: string;
+  /** The task instance's id, unique and stable within its run. */
+  readonly taskId: number;
+  /** The task's name. */
+  readonly name: string;
+  /** The attempt being run, starting at 1. */
+  readonly attempt: number;
+  /** The label given with `task.with({ label })`, if any. */
+  readonly label: string | undefined;
+  /** A logger whose records are attributed to this task and attempt. */
+  readonly log: Logger;
+  /** Fires when the attempt times out or the run is cancelled. */
+  readonly signal: AbortSignal;
+}
+
+/** How retries wait: exponential backoff with jitter. */
+export interface BackoffOptions {
+  /** Delay before the first retry. @default '100ms' */
+  readonly initial?: Duration;
+  /** Upper bound of any delay. @default '30s' */
+  readonly max?: Duration;
+  /** Growth of the delay per attempt. @default 2 */
+  readonly factor?: number;
+  /** Randomise each delay between half and all of its value. @default true */
+  readonly jitter?: boolean;
+}
+
+/** Options that can be given per submission with `task.with(...)`. */
+export interface SubmitOptions {
+  /** A name for this submission, unique in its run. */
+  readonly label?: string;
+  /** How many times a failed attempt is retried. @default 0 */
+  readonly retries?: number;
+  readonly backoff?: BackoffOptions;
+  /** Time limit of one attempt; the signal fires and the attempt fails with TimeoutError. */
+  readonly timeout?: Duration;
+  /** What the task needs while it runs; see `Requirements`. */
+  readonly requirements?: Requirements;
+  /** Higher runs first among ready tasks. @default 0 */
+  readonly priority?: number;
+}
+
+/** Options of `task({ ... }, fn)`. */
+export interface TaskOptions extends Omit<SubmitOptions, 'label'> {
+  /** The task's stable identity. */
+  readonly name: string;
+}
+
+/** Options as the scheduler uses them: validated, parsed, defaults filled in. */
+export interface CompiledTaskOptions {
+  readonly name: string;
+  readonly label: string | undefined;
+  readonly retries: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly backoffFactor: number;
+  readonly backoffJitter: boolean;
+  /** 0 when the task has no timeout. */
+  readonly timeoutMs: number;
+  readonly requirements: CompiledRequirements | undefined;
+  readonly priority: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: task arguments are checked at submit, per task.
+export type AnyArgs = any[];
+
+/** The function behind a task. */
+export type TaskFn<A extends AnyArgs, R> = (ctx: TaskContext, ...args: A) => R | Promise<R>;
+
+const TASK = Symbol.for('weft.task');
+
+/** A task definition. Pass it to `submit`; call `.with()` for a variant. */
+export interface Task<A extends AnyArgs = AnyArgs, R = unknown> {
+  readonly name: string;
+  readonly options: CompiledTaskOptions;
+  readonly fn: TaskFn<A, R>;
+  /** A variant of this task for one submission, with some options replaced. */
+  with(options: SubmitOptions): Task<A, R>;
+}
+
+class TaskDefinition<A extends AnyArgs, R> implements Task<A, R> {
+  readonly name: string;
+  readonly options: CompiledTaskOptions;
+  readonly fn: TaskFn<A, R>;
+
+  constructor(options: CompiledTaskOptions, fn: TaskFn<A, R>) {
+    this.name = options.name;
+    this.options = options;
+    this.fn = fn;
+  }
+
+  get [TASK](): true {
+    return true;
+  }
+
+  with(options: SubmitOptions): Task<A, R> {
+    return new TaskDefinition(compileOptions(options, this.name, this.options), this.fn);
+  }
+}
+
+/**
+ * Defines a task: a named async function whose first argument is its context.
+ * @example
+ * export const load = task('load', async (ctx, path: string) => readRows(path));
+ * export const clean = task({ name: 'clean', retries: 2, timeout: '30s' },
+ *   async (ctx, rows: Row[]) => rows.filter(isValid));
+ */
+export function task<A extends AnyArgs, R>(nameOrOptions: string | TaskOptions, fn: TaskFn<A, R>): Task<A, Awaited<R>> {
+  const options: TaskOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('task() expects a name or an options object with a name');
+  }
+  const name = options.name;
+  if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
+    throw new InvalidOptionError(`task() needs a non-empty name of at most 200 characters, got ${JSON.stringify(name)}`);
+  }
+  if (typeof fn !== 'function') {
+    throw new InvalidOptionError(`task ${name}: the second argument must be a function (ctx, ...args) => result`);
+  }
+  return new TaskDefinition(compileOptions(options, name, undefined), fn) as unknown as Task<A, Awaited<R>>;
+}
+
+/** True for a task made by `task()`, from any copy of weft loaded in this realm. */
+export function isTask(value: unknown): value is Task {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK] === true;
+}
+
+function compileOptions(o: SubmitOptions, name: string, base: CompiledTaskOptions | undefined): CompiledTaskOptions {
+  const retries = o.retries ?? base?.retries ?? 0;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 1000) {
+    throw new InvalidOptionError(`task ${name}: retries must be a whole number from 0 to 1000, got ${String(retries)}`);
+  }
+  const priority = o.priority ?? base?.priority ?? 0;
+  if (!Number.isInteger(priority) || Math.abs(priority) > 2 ** 30) {
+    throw new InvalidOptionError(`task ${name}: priority must be a whole number, got ${String(priority)}`);
+  }
+  if (o.label !== undefined && (typeof o.label !== 'string' || o.label === '')) {
+    throw new InvalidOptionError(`task ${name}: a label must be a non-empty string`);
+  }
+  const b = o.backoff;
+  const factor = b?.factor ?? base?.backoffFactor ?? 2;
+  if (!(factor >= 1)) throw new InvalidOptionError(`task ${name}: backoff.factor must be >= 1`);
+  const ms = (d: Duration | undefined, what: string, fallback: number): number =>
+    d === undefined ? fallback : parseDuration(d, `task ${name}: ${what}`);
+  return {
+    name,
+    label: o.label ?? base?.label,
+    retries,
+    backoffInitialMs: ms(b?.initial, 'backoff.initial', base?.backoffInitialMs ?? 100),
+    backoffMaxMs: ms(b?.max, 'backoff.max', base?.backoffMaxMs ?? 30_000),
+    backoffFactor: factor,
+    backoffJitter: b?.jitter ?? base?.backoffJitter ?? true,
+    timeoutMs: ms(o.timeout, 'timeout', base?.timeoutMs ?? 0),
+    requirements: o.requirements !== undefined ? compileRequirements(o.requirements, name) : base?.requirements,
+    priority,
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * weft's error classes. Each has a stable `code`; the data a message names
+ * (task names, ids, paths) is also kept in fields, so tools can use it.
+ */
+import { type SerializedError, serializeError, WeftError } from './base.ts';
+
+/** A task's identity in messages: `clean#3 "label"`. */
+export interface TaskRef {
+  readonly id: number;
+  readonly name: string;
+  readonly label?: string | undefined;
+}
+
+export function formatTask(ref: TaskRef): string {
+  return ref.label === undefined ? `${ref.name}#${ref.id}` : `${ref.name}#${ref.id} "${ref.label}"`;
+}
+
+/** Thrown by user code to say: do not retry this attempt, it cannot succeed. */
+export class NonRetryableError extends WeftError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WEFT_NON_RETRYABLE', message, options);
+  }
+}
+
+/** An option or a definition is malformed (a bad duration, a bad name). */
+export class InvalidOptionError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_INVALID_OPTION', message);
+  }
+}
+
+/** `submit` was given something that is not a task. */
+export class NotATaskError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_NOT_A_TASK', message);
+  }
+}
+
+/** An argument cannot be passed to a task (a promise, a future of another run). */
+export class InvalidArgumentError extends WeftError {
+  readonly task: string;
+  readonly path: string;
+  constructor(task: string, path: string, message: string) {
+    super('WEFT_INVALID_ARGUMENT', message);
+    this.task = task;
+    this.path = path;
+  }
+}
+
+/** `submit` was called outside `run()`. */
+export class NoActiveRunError extends WeftError {
+  constructor(task: string) {
+    super(
+      'WEFT_NO_RUN',
+      `submit(${task}) was called outside a run. Call it inside run(async () => ...) or inside a task.`,
+    );
+  }
+}
+
+/** A label is used twice in one run. */
+export class DuplicateLabelError extends WeftError {
+  readonly label: string;
+  readonly first: TaskRef;
+  readonly second: string;
+  constructor(label: string, first: TaskRef, second: string) {
+    super(
+      'WEFT_DUPLICATE_LABEL',
+      `label "${label}" is already used in this run by ${formatTask(first)}; ` +
+        `the second submission (task ${second}) needs another label`,
+    );
+    this.label = label;
+    this.first = first;
+    this.second = second;
+  }
+}
+
+/** A task asks for more than the executor can ever offer. */
+export class UnsatisfiableRequirementsError extends WeftError {
+  readonly task: string;
+  readonly resource: string;
+  readonly requested: number;
+  readonly available: number;
+  constructor(task: string, executor: string, resource: string, requested: number, available: number) {
+    super(
+      'WEFT_UNSATISFIABLE',
+      `task ${task} requires ${resource}=${requested} but executor "${executor}" offers at most ` +
+        `${resource}=${available}; lower the requirement or choose an executor with more capacity`,
+    );
+    this.task = task;
+    this.resource = resource;
+    this.requested = requested;
+    this.available = available;
+  }
+}
+
+/** An attempt ran past its timeout. */
+export class TimeoutError extends WeftError {
+  readonly timeoutMs: number;
+  constructor(task: string, timeoutMs: number) {
+    super('WEFT_TIMEOUT', `task ${task} timed out after ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A task or a run was cancelled. */
+export class CancelledError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_CANCELLED', message);
+  }
+}
+
+/** A task threw (or rejected with) something that is not an Error. */
+export class NonErrorThrownError extends WeftError {
+  readonly value: unknown;
+  constructor(task: string, value: unknown, description: string) {
+    super(
+      'WEFT_NON_ERROR_THROWN',
+      `task ${task} threw a non-Error value: ${description}. Throw an Error instead, so the stack is kept.`,
+    );
+    this.value = value;
+  }
+}
+
+/** A task did not run because a task it depends on did not succeed. */
+export class UpstreamFailedError extends WeftError {
+  readonly upstream: TaskRef;
+  constructor(task: string, upstream: TaskRef, upstreamState: string, cause?: unknown) {
+    super(
+      'WEFT_UPSTREAM_FAILED',
+      `task ${task} did not run: its input ${formatTask(upstream)} ${upstreamState}`,
+      { cause },
+    );
+    this.upstream = upstream;
+  }
+}
+
+/** A future's value was read before it settled. */
+export class FutureNotDoneError extends WeftError {
+  constructor(task: string, state: string) {
+    super(
+      'WEFT_NOT_DONE',
+      `future of task ${task} is ${state}, not done; await it instead of calling result()`,
+    );
+  }
+}
+
+/** A front end tried to add an edge that closes a cycle. */
+export class CycleError extends WeftError {
+  readonly cycle: readonly TaskRef[];
+  constructor(cycle: readonly TaskRef[]) {
+    super(
+      'WEFT_CYCLE',
+      `the graph has a cycle: ${[...cycle, cycle[0]!].map(formatTask).join(' -> ')}`,
+    );
+    this.cycle = cycle;
+  }
+}
+
+/** One failed task, as listed by `RunFailedError`. */
+export interface TaskFailure extends TaskRef {
+  readonly attempts: number;
+  readonly error: SerializedError;
+}
+
+/** A run ended with failed tasks, or its main function threw. */
+export class RunFailedError extends WeftError {
+  readonly runId: string;
+  readonly failures: readonly TaskFailure[];
+  constructor(runId: string, failures: readonly TaskFailure[], mainError?: unknown) {
+    const lines = failures.slice(0, 20).map((f) => `  - ${formatTask(f)}: ${f.error.message}`);
+    if (failures.length > 20) lines.push(`  ... and ${failures.length - 20} more`);
+    const head =
+      mainError !== undefined && failures.length === 0
+        ? `run ${runId} failed: the main function threw: ${serializeError(mainError).message}`
+        : `run ${runId} failed: ${failures.length} task${failures.length === 1 ? '' : 's'} failed`;
+    super('WEFT_RUN_FAILED', [head, ...lines].join('\n'), {
+      cause: mainError ?? failures[0]?.error,
+    });
+    this.runId = runId;
+    this.failures = failures;
+  }
+}
+
+/** A run was cancelled before it finished. */
+export class RunCancelledError extends WeftError {
+  readonly runId: string;
+  constructor(runId: string, reason: string) {
+    super('WEFT_RUN_CANCELLED', `run ${runId} was cancelled: ${reason}`);
+    this.runId = runId;
+  }
+}

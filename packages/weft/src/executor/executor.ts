@@ -1,0 +1,54 @@
+/**
+ * @module
+ * The executor seam: one execution model (in-process, worker threads, child
+ * processes, a queue, a batch system) behind one small interface. Executors
+ * know nothing of graphs: the scheduler hands them one invocation at a time
+ * and they report its outcome.
+ *
+ * Contract (checked by `runExecutorContract` in `weft/testing`):
+ * - `capacity` is fixed for the executor's life. The scheduler never has more
+ *   than `capacity.slots` invocations running at once, and the requirements
+ *   of running invocations never add up to more than `capacity.resources`.
+ * - `run(invocation, signal)` runs `invocation.task` with `invocation.args`
+ *   and settles with the task's result, or rejects with what it threw. It may
+ *   settle in any order relative to other invocations.
+ * - When `signal` aborts, the executor makes the task's own signal fire (for
+ *   in-process tasks they are the same signal) and may stop waiting for it;
+ *   the scheduler ignores an outcome that arrives after it gave up.
+ * - An error of the executor itself (a worker that died, a lost connection)
+ *   rejects that invocation only, never the others.
+ * - `[Symbol.asyncDispose]()` stops the executor and releases what it holds;
+ *   it is idempotent and finishes in bounded time.
+ */
+import type { SubmitScope } from '../api/scope.ts';
+import type { Task, TaskContext } from '../api/task.ts';
+
+/** What an executor can run at once. */
+export interface Capacity {
+  /** Invocations running at once; `Infinity` for no limit. */
+  readonly slots: number;
+  /** Amounts of each resource, matched against task requirements (`cpus`, `memoryMb`, `gpus`, custom). */
+  readonly resources: Readonly<Record<string, number>>;
+}
+
+/** One attempt of one task, as handed to an executor. It is also the task's context. */
+export interface Invocation extends TaskContext {
+  /** The task definition: its name finds it in another process; in-process executors call `fn`. */
+  readonly task: Task;
+  /** The arguments, with every future replaced by its value. */
+  readonly args: readonly unknown[];
+  /**
+   * Where the task's own `submit` calls go. In-process executors run the task
+   * inside it (`submitScope.run(invocation.scope, ...)`); remote ones forward
+   * their workers' submits to it.
+   */
+  readonly scope: SubmitScope;
+}
+
+export interface Executor extends AsyncDisposable {
+  /** A short name for messages (`inline`, `threads`, ...). */
+  readonly name: string;
+  readonly capacity: Capacity;
+  /** Runs one invocation; see the module's contract. */
+  run(invocation: Invocation, signal: AbortSignal): Promise<unknown>;
+}

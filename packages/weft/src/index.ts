@@ -1,0 +1,28 @@
+/**
+ * @module
+ * weft: a workflow engine for Node.js. Tasks are async functions; `submit`
+ * returns futures, and futures passed as arguments are the graph's edges.
+ */
+export { Future } from './api/future.ts';
+export { type LogFields, type Logger, type LogLevel, type LogRecord, createLogger, silentLogger } from './api/logger.ts';
+export type { Requirements } from './api/requirements.ts';
+export { type Resolved, type RunHandle, type RunOptions, run, startRun } from './api/run.ts';
+export { type Futurable, type FuturableArgs, gather, submit } from './api/submit.ts';
+export {
+  type BackoffOptions,
+  type SubmitOptions,
+  type Task,
+  type TaskContext,
+  type TaskFn,
+  type TaskOptions,
+  isTask,
+  task,
+} from './api/task.ts';
+export { deserializeError, isWeftError, type SerializedError, serializeError, WeftError } from './errors/base.ts';
+export * from './errors/errors.ts';
+export type * from './events/events.ts';
+export type { Capacity, Executor, Invocation } from './executor/executor.ts';
+export { type InlineOptions, inline } from './executor/inline.ts';
+export { Graph } from './graph/graph.ts';
+export type { TaskState } from './scheduler/state.ts';
+export type { Duration } from './util/duration.ts';

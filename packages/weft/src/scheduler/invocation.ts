@@ -1,0 +1,64 @@
+/**
+ * @module
+ * One attempt of one task: what the scheduler hands an executor, and, for
+ * in-process executors, the context the task receives. Its logger is made
+ * only when the task asks for it.
+ */
+import type { Logger } from '../api/logger.ts';
+import type { SubmitScope } from '../api/scope.ts';
+import type { AnyArgs, Task } from '../api/task.ts';
+import type { Invocation } from '../executor/executor.ts';
+
+/** What an invocation needs from its run. */
+export interface InvocationHost {
+  readonly runId: string;
+  taskLogger(taskId: number, attempt: number): Logger;
+  submit(task: Task, args: AnyArgs, parentId: number): unknown;
+}
+
+export class TaskInvocation implements Invocation, SubmitScope {
+  readonly #host: InvocationHost;
+  readonly runId: string;
+  readonly taskId: number;
+  readonly attempt: number;
+  readonly task: Task;
+  readonly args: readonly unknown[];
+  readonly signal: AbortSignal;
+  #log: Logger | undefined;
+
+  constructor(host: InvocationHost, taskId: number, attempt: number, task: Task, args: readonly unknown[], signal: AbortSignal) {
+    this.#host = host;
+    this.runId = host.runId;
+    this.taskId = taskId;
+    this.attempt = attempt;
+    this.task = task;
+    this.args = args;
+    this.signal = signal;
+  }
+
+  get name(): string {
+    return this.task.name;
+  }
+
+  get label(): string | undefined {
+    return this.task.options.label;
+  }
+
+  get log(): Logger {
+    this.#log ??= this.#host.taskLogger(this.taskId, this.attempt);
+    return this.#log;
+  }
+
+  /** Where submits made by this task go: children join the same run. */
+  get scope(): SubmitScope {
+    return this;
+  }
+
+  get parentId(): number {
+    return this.taskId;
+  }
+
+  submit(task: Task, args: AnyArgs, parentId: number): unknown {
+    return this.#host.submit(task, args, parentId);
+  }
+}

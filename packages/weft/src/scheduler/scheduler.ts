@@ -1,0 +1,550 @@
+/**
+ * @module
+ * The scheduler owns a run's graph: integer task ids, prerequisite counters,
+ * the ready queue, requirements-aware dispatch to one executor, retries,
+ * timeouts, cancellation and the failure policy. Per-task state lives in
+ * typed arrays indexed by id; a task costs no object beyond its arguments
+ * and its value. Every state change goes through `#transition`.
+ */
+import type { FutureHost } from '../api/future.ts';
+import { resolveArgs } from '../api/args.ts';
+import type { AnyArgs, Task } from '../api/task.ts';
+import { isWeftError, serializeError, WeftError } from '../errors/base.ts';
+import {
+  CancelledError,
+  CycleError,
+  formatTask,
+  NonErrorThrownError,
+  type TaskFailure,
+  TimeoutError,
+  UpstreamFailedError,
+} from '../errors/errors.ts';
+import { describeValue } from '../errors/base.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Executor } from '../executor/executor.ts';
+import { Graph } from '../graph/graph.ts';
+import { retryDelay } from './backoff.ts';
+import { CapacityPool } from './capacity.ts';
+import { type InvocationHost, TaskInvocation } from './invocation.ts';
+import { ReadyQueue } from './ready-queue.ts';
+import {
+  CACHED,
+  CANCELLED,
+  canTransition,
+  FAILED,
+  isTerminal,
+  PENDING,
+  READY,
+  RUNNING,
+  STATE_NAMES,
+  SUCCEEDED,
+  type TaskState,
+  UPSTREAM_FAILED,
+} from './state.ts';
+import { type TransitionDetail, transitionEvent } from './transition-events.ts';
+
+export interface SchedulerOptions {
+  readonly runId: string;
+  readonly executor: Executor;
+  /** Run everything that does not depend on a failure (else stop at the first). */
+  readonly keepGoing: boolean;
+  readonly bus: EventBus;
+  readonly host: InvocationHost;
+  /** Source of retry jitter. @default Math.random */
+  readonly random?: () => number;
+}
+
+type Waiter = [resolve: (value: unknown) => void, reject: (error: unknown) => void];
+
+/** How many ready tasks that do not fit are passed over per dispatch round. */
+const MAX_PASSED_OVER = 32;
+
+export class Scheduler implements FutureHost {
+  readonly runId: string;
+  readonly graph: Graph = new Graph();
+  readonly #executor: Executor;
+  readonly #keepGoing: boolean;
+  readonly #bus: EventBus;
+  readonly #host: InvocationHost;
+  readonly #random: () => number;
+  readonly #controller = new AbortController();
+  readonly #pool: CapacityPool;
+
+  #tasks: Task[] = [];
+  #args: (readonly unknown[] | undefined)[] = [];
+  #values: unknown[] = [];
+  readonly #errors = new Map<number, Error>();
+  readonly #upstream = new Map<number, number>();
+  #state = new Uint8Array(1024);
+  #waiting = new Int32Array(1024);
+  #attempts = new Uint16Array(1024);
+  #argKinds = new Uint8Array(1024);
+  #priorities = new Int32Array(1024);
+  readonly #ready: ReadyQueue;
+  readonly #waiters = new Map<number, Waiter[]>();
+  readonly #failures: number[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #unfinished = 0;
+  #inflight = 0;
+  #idle: (() => void)[] = [];
+  #quiet: (() => void)[] = [];
+  #pumping = false;
+  #pumpScheduled = false;
+  #cancelReason: string | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.runId = options.runId;
+    this.#executor = options.executor;
+    this.#keepGoing = options.keepGoing;
+    this.#bus = options.bus;
+    this.#host = options.host;
+    this.#random = options.random ?? Math.random;
+    this.#pool = new CapacityPool(options.executor.capacity, options.executor.name);
+    this.#ready = new ReadyQueue(this.#priorities);
+  }
+
+  /** Aborts when the run is cancelled; the signal of tasks without a timeout. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get size(): number {
+    return this.graph.size;
+  }
+
+  /** Tasks not yet in a final state. */
+  get unfinished(): number {
+    return this.#unfinished;
+  }
+
+  get cancelReason(): string | undefined {
+    return this.#cancelReason;
+  }
+
+  /** Throws when `task` could never run on this executor. */
+  checkRequirements(task: Task): void {
+    this.#pool.check(task.options.requirements, formatTask({ id: this.graph.size, name: task.name, label: task.options.label }));
+  }
+
+  /**
+   * Adds a task instance that depends on `deps` (existing ids) and returns its
+   * id. It starts when every dep has succeeded; a dep that already did not
+   * succeed makes it `upstream_failed` at once.
+   */
+  add(task: Task, args: AnyArgs, argKind: number, deps: readonly number[], parentId: number): number {
+    const id = this.graph.addNode();
+    if (id === this.#state.length) this.#grow();
+    this.#tasks[id] = task;
+    this.#args[id] = args;
+    this.#argKinds[id] = argKind;
+    this.#priorities[id] = task.options.priority;
+    this.#unfinished++;
+    let waiting = 0;
+    let blockedBy = -1;
+    for (const d of deps) {
+      this.graph.addEdge(d, id);
+      const s = this.#state[d]!;
+      if (s === SUCCEEDED || s === CACHED) continue;
+      if (isTerminal(s)) {
+        if (blockedBy < 0) blockedBy = d;
+      } else waiting++;
+    }
+    this.#waiting[id] = waiting;
+    if (this.#bus.active) {
+      this.#bus.emit({ ...this.#eventBase(id), type: 'submitted', parentId, deps: [...deps] });
+    }
+    if (this.#cancelReason !== undefined) {
+      this.#cancelOne(id, this.#cancelReason);
+    } else if (blockedBy >= 0) {
+      this.#upstreamFail(id, blockedBy);
+    } else if (waiting === 0) {
+      this.#makeReady(id);
+      this.#schedulePump();
+    }
+    return id;
+  }
+
+  /**
+   * Adds `from -> to` between existing tasks for front ends that build the
+   * graph in another order than futures do. Throws `CycleError` naming the
+   * tasks of the cycle it would close.
+   */
+  addDependency(from: number, to: number): void {
+    const path = this.graph.pathBetween(to, from);
+    if (path !== undefined) {
+      throw new CycleError(path.map((id) => ({ id, name: this.#tasks[id]!.name, label: this.labelOf(id) })));
+    }
+    const s = this.#state[to]!;
+    if (s !== PENDING) {
+      throw new WeftError(
+        'WEFT_GRAPH_FROZEN',
+        `cannot add an input to ${this.describe(to)}: it is ${STATE_NAMES[s]}, and inputs can only be added to pending tasks`,
+      );
+    }
+    this.graph.addEdge(from, to);
+    const f = this.#state[from]!;
+    if (f === SUCCEEDED || f === CACHED) return;
+    if (isTerminal(f)) {
+      this.#upstreamFail(to, from);
+      this.#propagate(to);
+      this.#checkIdle();
+      return;
+    }
+    this.#waiting[to]!++;
+  }
+
+  /** Cancels every unfinished task and aborts the run's signal. Idempotent. */
+  cancel(reason: string): void {
+    if (this.#cancelReason !== undefined) return;
+    this.#cancelReason = reason;
+    this.#controller.abort(new CancelledError(`run ${this.runId} was cancelled: ${reason}`));
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#ready.clear();
+    const n = this.graph.size;
+    for (let id = 0; id < n; id++) {
+      if (!isTerminal(this.#state[id]!)) this.#cancelOne(id, reason);
+    }
+  }
+
+  /** Resolves once every task is in a final state. */
+  whenIdle(): Promise<void> {
+    if (this.#unfinished === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Resolves once no executor call is outstanding, or after `graceMs`. */
+  whenQuiet(graceMs: number): Promise<void> {
+    if (this.#inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      this.#quiet.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Each task that failed, in the order they failed. */
+  failures(): TaskFailure[] {
+    return this.#failures.map((id) => ({
+      id,
+      name: this.#tasks[id]!.name,
+      label: this.labelOf(id),
+      attempts: this.#attempts[id]!,
+      error: serializeError(this.#errors.get(id)),
+    }));
+  }
+
+  /** How many tasks are in each state. */
+  counts(): Record<TaskState, number> {
+    const counts = Object.fromEntries(STATE_NAMES.map((s) => [s, 0])) as Record<TaskState, number>;
+    for (let id = 0; id < this.graph.size; id++) counts[STATE_NAMES[this.#state[id]!]!]++;
+    return counts;
+  }
+
+  // ---- FutureHost ----
+
+  stateOf(id: number): TaskState {
+    return STATE_NAMES[this.#state[id]!]!;
+  }
+
+  valueOf(id: number): unknown {
+    return this.#values[id];
+  }
+
+  errorOf(id: number): Error {
+    let error = this.#errors.get(id);
+    if (error !== undefined) return error;
+    const s = this.#state[id]!;
+    if (s === UPSTREAM_FAILED) {
+      const up = this.#upstream.get(id)!;
+      const us = this.#state[up]!;
+      const how = us === FAILED ? 'failed' : us === CANCELLED ? 'was cancelled' : 'did not run (upstream failed)';
+      error = new UpstreamFailedError(this.describe(id), this.#ref(up), how, this.#rootError(up));
+    } else if (s === CANCELLED) {
+      error = new CancelledError(`task ${this.describe(id)} was cancelled: ${this.#cancelReason ?? 'cancelled'}`);
+    } else {
+      throw new WeftError('WEFT_INTERNAL', `task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`);
+    }
+    this.#errors.set(id, error);
+    return error;
+  }
+
+  describe(id: number): string {
+    return formatTask(this.#ref(id));
+  }
+
+  labelOf(id: number): string | undefined {
+    return this.#tasks[id]?.options.label;
+  }
+
+  wait(id: number, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    const s = this.#state[id]!;
+    if (s === SUCCEEDED || s === CACHED) resolve(this.#values[id]);
+    else if (isTerminal(s)) reject(this.errorOf(id));
+    else {
+      const list = this.#waiters.get(id);
+      if (list === undefined) this.#waiters.set(id, [[resolve, reject]]);
+      else list.push([resolve, reject]);
+    }
+  }
+
+  cancelTask(id: number): boolean {
+    const s = this.#state[id]!;
+    if (s === CANCELLED) return true;
+    if (s !== PENDING && s !== READY) return false;
+    this.#errors.set(id, new CancelledError(`task ${this.describe(id)} was cancelled by Future.cancel()`));
+    this.#cancelOne(id, 'Future.cancel()');
+    this.#propagate(id);
+    return true;
+  }
+
+  // ---- dispatch ----
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    let passedOver: number[] | undefined;
+    try {
+      while (this.#ready.size > 0 && this.#pool.hasFreeSlot) {
+        const id = this.#ready.pop();
+        if (this.#state[id] !== READY) continue;
+        if (this.#pool.tryTake(this.#tasks[id]!.options.requirements)) {
+          this.#start(id);
+        } else {
+          (passedOver ??= []).push(id);
+          if (passedOver.length >= MAX_PASSED_OVER) break;
+        }
+      }
+    } finally {
+      if (passedOver !== undefined) for (const id of passedOver) this.#ready.push(id);
+      this.#pumping = false;
+    }
+  }
+
+  #start(id: number): void {
+    const task = this.#tasks[id]!;
+    const attempt = ++this.#attempts[id]!;
+    this.#transition(id, RUNNING);
+    const args = resolveArgs(this.#args[id]!, this.#argKinds[id]!, (d) => this.#values[d]);
+    let signal = this.#controller.signal;
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = task.options.timeoutMs;
+    if (timeoutMs > 0) {
+      const attemptController = new AbortController();
+      signal = AbortSignal.any([signal, attemptController.signal]);
+      timer = setTimeout(() => {
+        this.#timers.delete(timer!);
+        if (!this.#isCurrent(id, attempt)) return;
+        const error = new TimeoutError(this.describe(id), timeoutMs);
+        attemptController.abort(error);
+        this.#fail(id, attempt, error);
+      }, timeoutMs);
+      this.#timers.add(timer);
+    }
+    this.#inflight++;
+    let outcome: Promise<unknown>;
+    try {
+      outcome = this.#executor.run(new TaskInvocation(this.#host, id, attempt, task, args, signal), signal);
+    } catch (error) {
+      outcome = Promise.reject(error);
+    }
+    outcome.then(
+      (value) => {
+        this.#settled(timer);
+        if (this.#isCurrent(id, attempt)) this.#succeed(id, value);
+      },
+      (error: unknown) => {
+        this.#settled(timer);
+        if (this.#isCurrent(id, attempt)) this.#fail(id, attempt, error);
+      },
+    );
+  }
+
+  #isCurrent(id: number, attempt: number): boolean {
+    return this.#state[id] === RUNNING && this.#attempts[id] === attempt;
+  }
+
+  #settled(timer: NodeJS.Timeout | undefined): void {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.#timers.delete(timer);
+    }
+    if (--this.#inflight === 0 && this.#quiet.length > 0) {
+      const quiet = this.#quiet;
+      this.#quiet = [];
+      for (const q of quiet) q();
+    }
+  }
+
+  #succeed(id: number, value: unknown): void {
+    this.#pool.release(this.#tasks[id]!.options.requirements);
+    this.#values[id] = value;
+    this.#args[id] = undefined;
+    this.#transition(id, SUCCEEDED);
+    this.#finish(id);
+    const g = this.graph;
+    for (let e = g.firstOut(id); e >= 0; e = g.nextOut(e)) {
+      const d = g.target(e);
+      if (--this.#waiting[d]! === 0 && this.#state[d] === PENDING) this.#makeReady(d);
+    }
+    this.#pump();
+    this.#checkIdle();
+  }
+
+  #fail(id: number, attempt: number, thrown: unknown): void {
+    const task = this.#tasks[id]!;
+    this.#pool.release(task.options.requirements);
+    const error = toError(thrown, this.describe(id));
+    if (this.#cancelReason === undefined && attempt <= task.options.retries && !isNonRetryable(error)) {
+      const delayMs = retryDelay(task.options, attempt, this.#random);
+      this.#transition(id, PENDING, { error, delayMs });
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        if (this.#state[id] === PENDING) {
+          this.#makeReady(id);
+          this.#pump();
+        }
+      }, delayMs);
+      this.#timers.add(timer);
+      this.#pump();
+      return;
+    }
+    this.#errors.set(id, error);
+    this.#failures.push(id);
+    this.#args[id] = undefined;
+    this.#transition(id, FAILED, { error });
+    this.#finish(id);
+    this.#propagate(id);
+    if (this.#keepGoing) this.#pump();
+    else this.cancel(`fail-fast: ${this.describe(id)} failed`);
+    this.#checkIdle();
+  }
+
+  /** Marks everything downstream of `root` as `upstream_failed`. */
+  #propagate(root: number): void {
+    const g = this.graph;
+    const stack = [root];
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      for (let e = g.firstOut(u); e >= 0; e = g.nextOut(e)) {
+        const d = g.target(e);
+        const s = this.#state[d]!;
+        if (s === PENDING || s === READY) {
+          this.#upstreamFail(d, u);
+          stack.push(d);
+        }
+      }
+    }
+  }
+
+  #makeReady(id: number): void {
+    this.#transition(id, READY);
+    this.#ready.push(id);
+  }
+
+  #upstreamFail(id: number, upstreamId: number): void {
+    this.#upstream.set(id, upstreamId);
+    this.#args[id] = undefined;
+    this.#transition(id, UPSTREAM_FAILED, { upstreamId });
+    this.#finish(id);
+  }
+
+  #cancelOne(id: number, reason: string): void {
+    if (this.#state[id] === RUNNING) this.#pool.release(this.#tasks[id]!.options.requirements);
+    this.#args[id] = undefined;
+    this.#transition(id, CANCELLED, { reason });
+    this.#finish(id);
+    this.#checkIdle();
+  }
+
+  /** Settles the waiters of a task that reached a final state. */
+  #finish(id: number): void {
+    this.#unfinished--;
+    const waiters = this.#waiters.get(id);
+    if (waiters === undefined) return;
+    this.#waiters.delete(id);
+    const s = this.#state[id]!;
+    if (s === SUCCEEDED || s === CACHED) for (const w of waiters) w[0](this.#values[id]);
+    else {
+      const error = this.errorOf(id);
+      for (const w of waiters) w[1](error);
+    }
+  }
+
+  #checkIdle(): void {
+    if (this.#unfinished !== 0 || this.#idle.length === 0) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+  }
+
+  #transition(id: number, to: number, detail?: TransitionDetail): void {
+    const from = this.#state[id]!;
+    if (!canTransition(from, to)) {
+      throw new WeftError(
+        'WEFT_INTERNAL',
+        `internal error: ${this.describe(id)} cannot go from ${STATE_NAMES[from]} to ${STATE_NAMES[to]}`,
+      );
+    }
+    this.#state[id] = to;
+    if (this.#bus.active) this.#bus.emit(transitionEvent(this.#eventBase(id), to, detail));
+  }
+
+  #eventBase(id: number) {
+    const task = this.#tasks[id]!;
+    return {
+      runId: this.runId,
+      taskId: id,
+      name: task.name,
+      label: task.options.label,
+      attempt: this.#attempts[id]!,
+      time: Date.now(),
+    };
+  }
+
+  #ref(id: number) {
+    return { id, name: this.#tasks[id]!.name, label: this.labelOf(id) };
+  }
+
+  /** The error at the root of an upstream failure chain. */
+  #rootError(id: number): Error | undefined {
+    let at = id;
+    while (this.#state[at] === UPSTREAM_FAILED) at = this.#upstream.get(at)!;
+    return this.#errors.get(at);
+  }
+
+  #grow(): void {
+    const size = this.#state.length * 2;
+    const grow = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.#state = grow(this.#state, (n) => new Uint8Array(n));
+    this.#waiting = grow(this.#waiting, (n) => new Int32Array(n));
+    this.#attempts = grow(this.#attempts, (n) => new Uint16Array(n));
+    this.#argKinds = grow(this.#argKinds, (n) => new Uint8Array(n));
+    this.#priorities = grow(this.#priorities, (n) => new Int32Array(n));
+    this.#ready.priorities = this.#priorities;
+  }
+}
+
+function toError(thrown: unknown, task: string): Error {
+  if (thrown instanceof Error) return thrown;
+  return new NonErrorThrownError(task, thrown, describeValue(thrown));
+}
+
+function isNonRetryable(error: Error): boolean {
+  return isWeftError(error) && (error.code === 'WEFT_NON_RETRYABLE' || error.code === 'WEFT_CANCELLED');
+}

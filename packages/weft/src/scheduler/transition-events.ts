@@ -1,0 +1,46 @@
+/**
+ * @module
+ * The event a state transition emits. Built only when someone listens.
+ */
+import { serializeError } from '../errors/base.ts';
+import type { TaskEvent } from '../events/events.ts';
+import { CACHED, CANCELLED, FAILED, PENDING, READY, RUNNING, SUCCEEDED, UPSTREAM_FAILED } from './state.ts';
+
+/** What some transitions carry: the error, the retry delay, the upstream id, the reason. */
+export interface TransitionDetail {
+  readonly error?: unknown;
+  readonly delayMs?: number;
+  readonly upstreamId?: number;
+  readonly reason?: string;
+}
+
+interface Base {
+  readonly runId: string;
+  readonly taskId: number;
+  readonly name: string;
+  readonly label: string | undefined;
+  readonly attempt: number;
+  readonly time: number;
+}
+
+export function transitionEvent(base: Base, to: number, detail: TransitionDetail | undefined): TaskEvent {
+  switch (to) {
+    case READY:
+      return { ...base, type: 'ready' };
+    case PENDING:
+      return { ...base, type: 'retrying', error: serializeError(detail?.error), delayMs: detail?.delayMs ?? 0 };
+    case RUNNING:
+      return { ...base, type: 'started' };
+    case SUCCEEDED:
+    case CACHED:
+      return { ...base, type: 'succeeded' };
+    case FAILED:
+      return { ...base, type: 'failed', error: serializeError(detail?.error) };
+    case UPSTREAM_FAILED:
+      return { ...base, type: 'upstream_failed', upstreamId: detail?.upstreamId ?? -1 };
+    case CANCELLED:
+      return { ...base, type: 'cancelled', reason: detail?.reason ?? 'cancelled' };
+    default:
+      throw new Error(`no event for state ${to}`);
+  }
+}

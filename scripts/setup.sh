@@ -1,0 +1,12 @@
+# shellcheck shell=bash
+# Source this file: a supported Node on PATH, dependencies installed, packages built.
+#
+#   . scripts/setup.sh
+
+# shellcheck source=scripts/node.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/node.sh" || return 1
+cd "$weft_root" || return 1
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2 || return 1
+fi
+npx tsc -b >&2 || return 1

@@ -14,7 +14,10 @@ import { runBaseline } from './baseline-scheduler.ts';
 import { printTable } from './table.ts';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '100000,1000000' }, repeat: { type: 'string', default: '3' } },
+  options: {
+    sizes: { type: 'string', default: '100000,1000000' },
+    repeat: { type: 'string', default: '3' },
+  },
 });
 const sizes = values.sizes.split(',').map(Number);
 const repeat = Number(values.repeat);
@@ -24,11 +27,12 @@ const noop = async (): Promise<void> => {};
 const sample = async (): Promise<void> => {
   memAtEnd = process.memoryUsage().rss;
 };
-const weftNoop = task('noop', noop);
-const weftSample = task('sample', sample);
+const weftNoop = task('noop', (_ctx, ..._inputs: unknown[]) => noop());
+const weftSample = task('sample', (_ctx, ..._inputs: unknown[]) => sample());
 
 type Shape = 'fan-out' | 'ladder';
-const depsOf = (shape: Shape) => (i: number) => (shape === 'fan-out' || i === 0 ? [] : i === 1 ? [0] : [i - 1, i - 2]);
+const depsOf = (shape: Shape) => (i: number) =>
+  shape === 'fan-out' || i === 0 ? [] : i === 1 ? [0] : [i - 1, i - 2];
 
 async function weftRun(shape: Shape, n: number): Promise<void> {
   await run(async () => {
@@ -36,7 +40,8 @@ async function weftRun(shape: Shape, n: number): Promise<void> {
     let b: Future<void> | undefined;
     for (let i = 0; i < n; i++) {
       const t = i === n - 1 ? weftSample : weftNoop;
-      const f = shape === 'fan-out' ? submit(t) : b ? submit(t, a, b) : a ? submit(t, a) : submit(t);
+      const f =
+        shape === 'fan-out' ? submit(t) : b ? submit(t, a, b) : a ? submit(t, a) : submit(t);
       b = a;
       a = f;
     }
@@ -60,7 +65,12 @@ async function measure(f: () => Promise<void>): Promise<{ seconds: number; rss: 
 const rows: string[][] = [];
 for (const n of sizes) {
   for (const shape of ['fan-out', 'ladder'] as const) {
-    let best = { weft: Number.POSITIVE_INFINITY, base: Number.POSITIVE_INFINITY, weftMem: 0, baseMem: 0 };
+    let best = {
+      weft: Number.POSITIVE_INFINITY,
+      base: Number.POSITIVE_INFINITY,
+      weftMem: 0,
+      baseMem: 0,
+    };
     for (let r = 0; r < repeat; r++) {
       const b = await measure(() => baselineRun(shape, n));
       const w = await measure(() => weftRun(shape, n));
@@ -77,7 +87,10 @@ for (const n of sizes) {
     ]);
   }
 }
-printTable(['graph', 'weft tasks/s', 'baseline tasks/s', 'ratio', 'weft RSS/task', 'baseline RSS/task'], rows);
+printTable(
+  ['graph', 'weft tasks/s', 'baseline tasks/s', 'ratio', 'weft RSS/task', 'baseline RSS/task'],
+  rows,
+);
 
 function fmt(x: number): string {
   return Math.round(x).toLocaleString('en');

@@ -4,21 +4,34 @@
  * returns futures, and futures passed as arguments are the graph's edges.
  */
 export { Future } from './api/future.ts';
-export { type LogFields, type Logger, type LogLevel, type LogRecord, createLogger, silentLogger } from './api/logger.ts';
+export {
+  createLogger,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  silentLogger,
+} from './api/logger.ts';
 export type { Requirements } from './api/requirements.ts';
 export { type Resolved, type RunHandle, type RunOptions, run, startRun } from './api/run.ts';
 export { type Futurable, type FuturableArgs, gather, submit } from './api/submit.ts';
 export {
   type BackoffOptions,
+  isTask,
   type SubmitOptions,
   type Task,
   type TaskContext,
   type TaskFn,
   type TaskOptions,
-  isTask,
   task,
 } from './api/task.ts';
-export { deserializeError, isWeftError, type SerializedError, serializeError, WeftError } from './errors/base.ts';
+export {
+  deserializeError,
+  isWeftError,
+  type SerializedError,
+  serializeError,
+  WeftError,
+} from './errors/base.ts';
 export * from './errors/errors.ts';
 export type * from './events/events.ts';
 export type { Capacity, Executor, Invocation } from './executor/executor.ts';

@@ -12,36 +12,26 @@ export const ARGS_PLAIN = 0;
 export const ARGS_TOP_FUTURES = 1;
 export const ARGS_NESTED_FUTURES = 2;
 
-/** The futures an argument list depends on, and how deep they sit. */
-export interface ArgScan {
-  readonly deps: number[];
-  readonly kind: number;
-}
-
-const NO_DEPS: ArgScan = { deps: [], kind: ARGS_PLAIN };
-
 /**
- * Scans `args` for futures. Throws `InvalidArgumentError` naming the task and
- * the argument's path for a promise (which would hide an edge) or a future of
- * another run.
+ * Scans `args` for futures, appending the ids they stand for to `deps` (each
+ * once), and returns how deep they sit (`ARGS_*`). Throws
+ * `InvalidArgumentError` naming the task and the argument's path for a
+ * promise (which would hide an edge) or a future of another run.
  */
-export function scanArgs(args: readonly unknown[], host: FutureHost, task: string): ArgScan {
-  let deps: number[] | undefined;
+export function scanArgs(args: readonly unknown[], host: FutureHost, task: string, deps: number[]): number {
   let kind = ARGS_PLAIN;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (typeof a !== 'object' || a === null) continue;
     if (a instanceof Future) {
       checkHost(a, host, task, `args[${i}]`);
-      deps ??= [];
       if (!deps.includes(a.id)) deps.push(a.id);
       if (kind === ARGS_PLAIN) kind = ARGS_TOP_FUTURES;
     } else if (Array.isArray(a) || isPlainObject(a) || isThenable(a)) {
-      deps ??= [];
       if (scanNested(a, host, task, `args[${i}]`, deps, new Set())) kind = ARGS_NESTED_FUTURES;
     }
   }
-  return deps === undefined || deps.length === 0 ? (kind === ARGS_PLAIN ? NO_DEPS : { deps: [], kind }) : { deps, kind };
+  return kind;
 }
 
 function scanNested(
@@ -76,7 +66,8 @@ function scanNested(
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) visit(value[i], `${path}[${i}]`);
   } else {
-    for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `${path}.${key}`);
+    for (const key of Object.keys(value))
+      visit((value as Record<string, unknown>)[key], `${path}.${key}`);
   }
   return found;
 }
@@ -93,24 +84,33 @@ function checkHost(f: Future, host: FutureHost, task: string, path: string): voi
 }
 
 /** The arguments with every future replaced by its value. */
-export function resolveArgs(args: readonly unknown[], kind: number, valueOf: (id: number) => unknown): unknown[] {
+export function resolveArgs(
+  args: readonly unknown[],
+  kind: number,
+  lookup: (id: number) => unknown,
+): unknown[] {
   if (kind === ARGS_PLAIN) return args as unknown[];
   const out = new Array(args.length);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     out[i] =
-      a instanceof Future ? valueOf(a.id) : kind === ARGS_NESTED_FUTURES ? resolveNested(a, valueOf) : a;
+      a instanceof Future
+        ? lookup(a.id)
+        : kind === ARGS_NESTED_FUTURES
+          ? resolveNested(a, lookup)
+          : a;
   }
   return out;
 }
 
-function resolveNested(value: unknown, valueOf: (id: number) => unknown): unknown {
+function resolveNested(value: unknown, lookup: (id: number) => unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Future) return valueOf(value.id);
-  if (Array.isArray(value)) return value.map((v) => resolveNested(v, valueOf));
+  if (value instanceof Future) return lookup(value.id);
+  if (Array.isArray(value)) return value.map((v) => resolveNested(v, lookup));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = resolveNested((value as Record<string, unknown>)[key], valueOf);
+  for (const key of Object.keys(value))
+    out[key] = resolveNested((value as Record<string, unknown>)[key], lookup);
   return out;
 }
 

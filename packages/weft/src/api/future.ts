@@ -12,7 +12,7 @@ export interface FutureHost {
   readonly runId: string;
   stateOf(id: number): TaskState;
   /** The value of a succeeded task. */
-  valueOf(id: number): unknown;
+  resultOf(id: number): unknown;
   /** The error of a task that failed, did not run, or was cancelled. */
   errorOf(id: number): Error;
   describe(id: number): string;
@@ -23,7 +23,13 @@ export interface FutureHost {
   cancelTask(id: number): boolean;
 }
 
-const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'cached', 'failed', 'upstream_failed', 'cancelled']);
+const DONE: ReadonlySet<TaskState> = new Set([
+  'succeeded',
+  'cached',
+  'failed',
+  'upstream_failed',
+  'cancelled',
+]);
 
 /** The eventual result of one submitted task. */
 export class Future<T = unknown> implements PromiseLike<T> {
@@ -71,7 +77,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   result(): T {
     const state = this.state;
-    if (state === 'succeeded' || state === 'cached') return this.host.valueOf(this.id) as T;
+    if (state === 'succeeded' || state === 'cached') return this.host.resultOf(this.id) as T;
     if (!DONE.has(state)) throw new FutureNotDoneError(this.host.describe(this.id), state);
     throw this.host.errorOf(this.id);
   }

@@ -26,15 +26,17 @@ export interface LogRecord {
 }
 
 /** A logger that hands every record, with its bindings merged in, to `sink`. */
-export function createLogger(
-  sink: (record: LogRecord) => void,
-  bindings?: LogFields,
-): Logger {
+export function createLogger(sink: (record: LogRecord) => void, bindings?: LogFields): Logger {
   const log = (level: LogLevel, message: string, fields?: LogFields): void => {
     sink({
       level,
       message,
-      fields: bindings === undefined ? fields : fields === undefined ? bindings : { ...bindings, ...fields },
+      fields:
+        bindings === undefined
+          ? fields
+          : fields === undefined
+            ? bindings
+            : { ...bindings, ...fields },
     });
   };
   return {

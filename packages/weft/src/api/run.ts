@@ -7,7 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { describeValue } from '../errors/base.ts';
-import { DuplicateLabelError, NotATaskError, RunCancelledError, RunFailedError } from '../errors/errors.ts';
+import {
+  DuplicateLabelError,
+  NotATaskError,
+  RunCancelledError,
+  RunFailedError,
+} from '../errors/errors.ts';
 import { EventBus, eventStream } from '../events/bus.ts';
 import type { EventListener, RunEvent } from '../events/events.ts';
 import type { Executor } from '../executor/executor.ts';
@@ -17,7 +22,7 @@ import { Scheduler } from '../scheduler/scheduler.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import { scanArgs } from './args.ts';
 import { Future } from './future.ts';
-import { createLogger, type LogRecord, type Logger } from './logger.ts';
+import { createLogger, type Logger, type LogRecord } from './logger.ts';
 import { type SubmitScope, submitScope } from './scope.ts';
 import { type AnyArgs, isTask, type Task } from './task.ts';
 
@@ -69,7 +74,10 @@ export type Resolved<T> =
  * @example
  * const total = await run(async () => submit(sum, submit(load, 'a.csv')));
  */
-export function run<T>(main: () => T | Promise<T>, options: RunOptions = {}): Promise<Resolved<Awaited<T>>> {
+export function run<T>(
+  main: () => T | Promise<T>,
+  options: RunOptions = {},
+): Promise<Resolved<Awaited<T>>> {
   return startRun(main, options).result();
 }
 
@@ -77,7 +85,10 @@ export function run<T>(main: () => T | Promise<T>, options: RunOptions = {}): Pr
  * Starts `main` as a workflow and returns a handle at once. Main starts on
  * the next microtask, so reading `handle.events` right away misses nothing.
  */
-export function startRun<T>(main: () => T | Promise<T>, options: RunOptions = {}): RunHandle<Resolved<Awaited<T>>> {
+export function startRun<T>(
+  main: () => T | Promise<T>,
+  options: RunOptions = {},
+): RunHandle<Resolved<Awaited<T>>> {
   const run = new Run(options);
   const result = run.execute(main as () => unknown) as Promise<Resolved<Awaited<T>>>;
   result.catch(() => {}); // observed through result(); never an unhandled rejection
@@ -106,6 +117,8 @@ class Run implements InvocationHost, SubmitScope {
   readonly #graceMs: number;
   readonly #keepGoing: boolean;
   #cancelledByUser = false;
+  /** Scratch list of a submission's dependencies (the scheduler copies what it keeps). */
+  readonly #deps: number[] = [];
 
   constructor(options: RunOptions) {
     this.runId = options.runId ?? newRunId();
@@ -126,8 +139,11 @@ class Run implements InvocationHost, SubmitScope {
     setMaxListeners(0, this.#scheduler.signal);
     const external = options.signal;
     if (external) {
-      if (external.aborted) this.cancel('the run\'s signal was already aborted');
-      else external.addEventListener('abort', () => this.cancel('the run\'s signal aborted'), { once: true });
+      if (external.aborted) this.cancel("the run's signal was already aborted");
+      else
+        external.addEventListener('abort', () => this.cancel("the run's signal aborted"), {
+          once: true,
+        });
     }
   }
 
@@ -139,16 +155,22 @@ class Run implements InvocationHost, SubmitScope {
   submit(task: Task, args: AnyArgs, parentId: number): Future {
     if (!isTask(task)) throw notATask(task);
     const sched = this.#scheduler;
-    const scan = scanArgs(args, sched, task.name);
+    const deps = this.#deps;
+    deps.length = 0;
+    const kind = scanArgs(args, sched, task.name, deps);
     sched.checkRequirements(task);
     const label = task.options.label;
     if (label !== undefined) {
       const first = this.labels.get(label);
       if (first !== undefined) {
-        throw new DuplicateLabelError(label, { id: first, name: sched.describe(first).split('#')[0]!, label }, task.name);
+        throw new DuplicateLabelError(
+          label,
+          { id: first, name: sched.describe(first).split('#')[0]!, label },
+          task.name,
+        );
       }
     }
-    const id = sched.add(task, args, scan.kind, scan.deps, parentId);
+    const id = sched.add(task, args, kind, deps, parentId);
     if (label !== undefined) this.labels.set(label, id);
     return new Future(sched, id);
   }
@@ -157,16 +179,30 @@ class Run implements InvocationHost, SubmitScope {
     const name = this.#scheduler.describe(taskId);
     return createLogger((record: LogRecord) => {
       if (this.bus.active) {
-        this.bus.emit({ type: 'log', runId: this.runId, taskId, attempt, ...record, time: Date.now() });
+        this.bus.emit({
+          type: 'log',
+          runId: this.runId,
+          taskId,
+          attempt,
+          ...record,
+          time: Date.now(),
+        });
       }
-      this.#logger?.[record.level](record.message, { ...record.fields, runId: this.runId, task: name, taskId, attempt });
+      this.#logger?.[record.level](record.message, {
+        ...record.fields,
+        runId: this.runId,
+        task: name,
+        taskId,
+        attempt,
+      });
     });
   }
 
   async execute(main: () => unknown): Promise<unknown> {
     await Promise.resolve(); // let the caller subscribe to events first
     const sched = this.#scheduler;
-    if (this.bus.active) this.bus.emit({ type: 'run_started', runId: this.runId, time: Date.now() });
+    if (this.bus.active)
+      this.bus.emit({ type: 'run_started', runId: this.runId, time: Date.now() });
     let value: unknown;
     let mainError: unknown;
     let mainFailed = false;
@@ -187,11 +223,18 @@ class Run implements InvocationHost, SubmitScope {
     await sched.whenIdle();
     if (sched.cancelReason !== undefined) await sched.whenQuiet(this.#graceMs);
     const failures = sched.failures();
-    const state = this.#cancelledByUser ? 'cancelled' : failures.length > 0 || mainFailed ? 'failed' : 'succeeded';
+    const state = this.#cancelledByUser
+      ? 'cancelled'
+      : failures.length > 0 || mainFailed
+        ? 'failed'
+        : 'succeeded';
     if (this.#ownsExecutor) await this.#executor[Symbol.asyncDispose]();
-    if (this.bus.active) this.bus.emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });
-    if (state === 'cancelled') throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');
-    if (state === 'failed') throw new RunFailedError(this.runId, failures, mainFailed ? mainError : undefined);
+    if (this.bus.active)
+      this.bus.emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });
+    if (state === 'cancelled')
+      throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');
+    if (state === 'failed')
+      throw new RunFailedError(this.runId, failures, mainFailed ? mainError : undefined);
     return value;
   }
 }

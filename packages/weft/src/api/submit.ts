@@ -3,7 +3,7 @@
  * `submit(task, ...args)` and `gather(...)`: the future-based front end.
  */
 import { NoActiveRunError } from '../errors/errors.ts';
-import { Future } from './future.ts';
+import type { Future } from './future.ts';
 import { submitScope } from './scope.ts';
 import type { AnyArgs, Task } from './task.ts';
 
@@ -33,10 +33,15 @@ export type FuturableArgs<A extends AnyArgs> = { [K in keyof A]: Futurable<A[K]>
  * const rows = submit(load, 'a.csv');
  * const clean = submit(cleanRows, rows); // runs after load
  */
-export function submit<A extends AnyArgs, R>(task: Task<A, R>, ...args: FuturableArgs<A>): Future<R> {
+export function submit<A extends AnyArgs, R>(
+  task: Task<A, R>,
+  ...args: FuturableArgs<A>
+): Future<R> {
   const scope = submitScope.getStore();
   if (scope === undefined) {
-    throw new NoActiveRunError(typeof (task as { name?: unknown })?.name === 'string' ? task.name : 'task');
+    throw new NoActiveRunError(
+      typeof (task as { name?: unknown })?.name === 'string' ? task.name : 'task',
+    );
   }
   return scope.submit(task as Task, args, scope.parentId) as Future<R>;
 }
@@ -54,6 +59,7 @@ type Values<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<
 export function gather<T extends readonly unknown[]>(futures: T): Promise<Values<T>>;
 export function gather<T extends readonly unknown[]>(...futures: T): Promise<Values<T>>;
 export function gather(...futures: unknown[]): Promise<unknown[]> {
-  const list = futures.length === 1 && Array.isArray(futures[0]) ? (futures[0] as unknown[]) : futures;
+  const list =
+    futures.length === 1 && Array.isArray(futures[0]) ? (futures[0] as unknown[]) : futures;
   return Promise.all(list);
 }

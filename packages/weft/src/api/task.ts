@@ -7,7 +7,11 @@
 import { InvalidOptionError } from '../errors/errors.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from './logger.ts';
-import { type CompiledRequirements, compileRequirements, type Requirements } from './requirements.ts';
+import {
+  type CompiledRequirements,
+  compileRequirements,
+  type Requirements,
+} from './requirements.ts';
 
 /** What a running task receives as its first argument. */
 export interface TaskContext {
@@ -119,34 +123,55 @@ class TaskDefinition<A extends AnyArgs, R> implements Task<A, R> {
  * export const clean = task({ name: 'clean', retries: 2, timeout: '30s' },
  *   async (ctx, rows: Row[]) => rows.filter(isValid));
  */
-export function task<A extends AnyArgs, R>(nameOrOptions: string | TaskOptions, fn: TaskFn<A, R>): Task<A, Awaited<R>> {
-  const options: TaskOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+export function task<A extends AnyArgs, R>(
+  nameOrOptions: string | TaskOptions,
+  fn: TaskFn<A, R>,
+): Task<A, Awaited<R>> {
+  const options: TaskOptions =
+    typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('task() expects a name or an options object with a name');
   }
   const name = options.name;
   if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
-    throw new InvalidOptionError(`task() needs a non-empty name of at most 200 characters, got ${JSON.stringify(name)}`);
+    throw new InvalidOptionError(
+      `task() needs a non-empty name of at most 200 characters, got ${JSON.stringify(name)}`,
+    );
   }
   if (typeof fn !== 'function') {
-    throw new InvalidOptionError(`task ${name}: the second argument must be a function (ctx, ...args) => result`);
+    throw new InvalidOptionError(
+      `task ${name}: the second argument must be a function (ctx, ...args) => result`,
+    );
   }
-  return new TaskDefinition(compileOptions(options, name, undefined), fn) as unknown as Task<A, Awaited<R>>;
+  return new TaskDefinition(compileOptions(options, name, undefined), fn) as unknown as Task<
+    A,
+    Awaited<R>
+  >;
 }
 
 /** True for a task made by `task()`, from any copy of weft loaded in this realm. */
 export function isTask(value: unknown): value is Task {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TASK] === true
+  );
 }
 
-function compileOptions(o: SubmitOptions, name: string, base: CompiledTaskOptions | undefined): CompiledTaskOptions {
+function compileOptions(
+  o: SubmitOptions,
+  name: string,
+  base: CompiledTaskOptions | undefined,
+): CompiledTaskOptions {
   const retries = o.retries ?? base?.retries ?? 0;
   if (!Number.isInteger(retries) || retries < 0 || retries > 1000) {
-    throw new InvalidOptionError(`task ${name}: retries must be a whole number from 0 to 1000, got ${String(retries)}`);
+    throw new InvalidOptionError(
+      `task ${name}: retries must be a whole number from 0 to 1000, got ${String(retries)}`,
+    );
   }
   const priority = o.priority ?? base?.priority ?? 0;
   if (!Number.isInteger(priority) || Math.abs(priority) > 2 ** 30) {
-    throw new InvalidOptionError(`task ${name}: priority must be a whole number, got ${String(priority)}`);
+    throw new InvalidOptionError(
+      `task ${name}: priority must be a whole number, got ${String(priority)}`,
+    );
   }
   if (o.label !== undefined && (typeof o.label !== 'string' || o.label === '')) {
     throw new InvalidOptionError(`task ${name}: a label must be a non-empty string`);
@@ -165,7 +190,8 @@ function compileOptions(o: SubmitOptions, name: string, base: CompiledTaskOption
     backoffFactor: factor,
     backoffJitter: b?.jitter ?? base?.backoffJitter ?? true,
     timeoutMs: ms(o.timeout, 'timeout', base?.timeoutMs ?? 0),
-    requirements: o.requirements !== undefined ? compileRequirements(o.requirements, name) : base?.requirements,
+    requirements:
+      o.requirements !== undefined ? compileRequirements(o.requirements, name) : base?.requirements,
     priority,
   };
 }

@@ -81,7 +81,13 @@ export class UnsatisfiableRequirementsError extends WeftError {
   readonly resource: string;
   readonly requested: number;
   readonly available: number;
-  constructor(task: string, executor: string, resource: string, requested: number, available: number) {
+  constructor(
+    task: string,
+    executor: string,
+    resource: string,
+    requested: number,
+    available: number,
+  ) {
     super(
       'WEFT_UNSATISFIABLE',
       `task ${task} requires ${resource}=${requested} but executor "${executor}" offers at most ` +

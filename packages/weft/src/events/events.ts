@@ -4,8 +4,9 @@
  * run's start and end. The run store, the terminal display and the web page
  * all listen to this one stream. Events are plain data (structured-cloneable).
  */
-import type { SerializedError } from '../errors/base.ts';
+
 import type { LogFields, LogLevel } from '../api/logger.ts';
+import type { SerializedError } from '../errors/base.ts';
 
 interface TaskEventBase {
   readonly runId: string;

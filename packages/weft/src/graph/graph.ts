@@ -8,10 +8,11 @@
 
 const NONE = -1;
 
-function grow(a: Int32Array<ArrayBuffer>, min: number): Int32Array<ArrayBuffer> {
+function grow(a: Int32Array<ArrayBuffer>, min: number, fill: boolean): Int32Array<ArrayBuffer> {
   let size = a.length;
   while (size < min) size *= 2;
-  const b = new Int32Array(size).fill(NONE);
+  const b = new Int32Array(size);
+  if (fill) b.fill(NONE, a.length);
   b.set(a);
   return b;
 }
@@ -40,8 +41,8 @@ export class Graph {
   addNode(): number {
     const id = this.#nodes++;
     if (id === this.#firstOut.length) {
-      this.#firstOut = grow(this.#firstOut, id + 1);
-      this.#firstIn = grow(this.#firstIn, id + 1);
+      this.#firstOut = grow(this.#firstOut, id + 1, true);
+      this.#firstIn = grow(this.#firstIn, id + 1, true);
     }
     return id;
   }
@@ -53,10 +54,10 @@ export class Graph {
   addEdge(from: number, to: number): void {
     const e = this.#edges++;
     if (e === this.#from.length) {
-      this.#from = grow(this.#from, e + 1);
-      this.#to = grow(this.#to, e + 1);
-      this.#nextOut = grow(this.#nextOut, e + 1);
-      this.#nextIn = grow(this.#nextIn, e + 1);
+      this.#from = grow(this.#from, e + 1, false);
+      this.#to = grow(this.#to, e + 1, false);
+      this.#nextOut = grow(this.#nextOut, e + 1, false);
+      this.#nextIn = grow(this.#nextIn, e + 1, false);
     }
     this.#from[e] = from;
     this.#to[e] = to;

@@ -22,13 +22,19 @@ export class CapacityPool {
   }
 
   /** Throws when `req` could never fit, even with the executor idle. */
-  check(req: CompiledRequirements | undefined, task: string): void {
+  check(req: CompiledRequirements | undefined, task: () => string): void {
     if (req === undefined) return;
     for (let i = 0; i < req.names.length; i++) {
       const name = req.names[i]!;
       const total = this.#capacity.resources[name] ?? 0;
       if (req.amounts[i]! > total) {
-        throw new UnsatisfiableRequirementsError(task, this.#executor, name, req.amounts[i]!, total);
+        throw new UnsatisfiableRequirementsError(
+          task(),
+          this.#executor,
+          name,
+          req.amounts[i]!,
+          total,
+        );
       }
     }
   }

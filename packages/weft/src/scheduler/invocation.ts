@@ -26,7 +26,14 @@ export class TaskInvocation implements Invocation, SubmitScope {
   readonly signal: AbortSignal;
   #log: Logger | undefined;
 
-  constructor(host: InvocationHost, taskId: number, attempt: number, task: Task, args: readonly unknown[], signal: AbortSignal) {
+  constructor(
+    host: InvocationHost,
+    taskId: number,
+    attempt: number,
+    task: Task,
+    args: readonly unknown[],
+    signal: AbortSignal,
+  ) {
     this.#host = host;
     this.runId = host.runId;
     this.taskId = taskId;

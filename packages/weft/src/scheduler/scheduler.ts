@@ -6,10 +6,11 @@
  * typed arrays indexed by id; a task costs no object beyond its arguments
  * and its value. Every state change goes through `#transition`.
  */
-import type { FutureHost } from '../api/future.ts';
+
 import { resolveArgs } from '../api/args.ts';
+import type { FutureHost } from '../api/future.ts';
 import type { AnyArgs, Task } from '../api/task.ts';
-import { isWeftError, serializeError, WeftError } from '../errors/base.ts';
+import { describeValue, isWeftError, serializeError, WeftError } from '../errors/base.ts';
 import {
   CancelledError,
   CycleError,
@@ -19,7 +20,6 @@ import {
   TimeoutError,
   UpstreamFailedError,
 } from '../errors/errors.ts';
-import { describeValue } from '../errors/base.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Executor } from '../executor/executor.ts';
 import { Graph } from '../graph/graph.ts';
@@ -71,7 +71,7 @@ export class Scheduler implements FutureHost {
   readonly #pool: CapacityPool;
 
   #tasks: Task[] = [];
-  #args: (readonly unknown[] | undefined)[] = [];
+  #args: (unknown[] | undefined)[] = [];
   #values: unknown[] = [];
   readonly #errors = new Map<number, Error>();
   readonly #upstream = new Map<number, number>();
@@ -91,6 +91,7 @@ export class Scheduler implements FutureHost {
   #pumping = false;
   #pumpScheduled = false;
   #cancelReason: string | undefined;
+  readonly #valueOf = (id: number): unknown => this.#values[id];
 
   constructor(options: SchedulerOptions) {
     this.runId = options.runId;
@@ -123,7 +124,10 @@ export class Scheduler implements FutureHost {
 
   /** Throws when `task` could never run on this executor. */
   checkRequirements(task: Task): void {
-    this.#pool.check(task.options.requirements, formatTask({ id: this.graph.size, name: task.name, label: task.options.label }));
+    const req = task.options.requirements;
+    if (req !== undefined) {
+      this.#pool.check(req, () => formatTask({ id: this.graph.size, name: task.name, label: task.options.label }));
+    }
   }
 
   /**
@@ -131,7 +135,13 @@ export class Scheduler implements FutureHost {
    * id. It starts when every dep has succeeded; a dep that already did not
    * succeed makes it `upstream_failed` at once.
    */
-  add(task: Task, args: AnyArgs, argKind: number, deps: readonly number[], parentId: number): number {
+  add(
+    task: Task,
+    args: AnyArgs,
+    argKind: number,
+    deps: readonly number[],
+    parentId: number,
+  ): number {
     const id = this.graph.addNode();
     if (id === this.#state.length) this.#grow();
     this.#tasks[id] = task;
@@ -172,7 +182,9 @@ export class Scheduler implements FutureHost {
   addDependency(from: number, to: number): void {
     const path = this.graph.pathBetween(to, from);
     if (path !== undefined) {
-      throw new CycleError(path.map((id) => ({ id, name: this.#tasks[id]!.name, label: this.labelOf(id) })));
+      throw new CycleError(
+        path.map((id) => ({ id, name: this.#tasks[id]!.name, label: this.labelOf(id) })),
+      );
     }
     const s = this.#state[to]!;
     if (s !== PENDING) {
@@ -249,7 +261,7 @@ export class Scheduler implements FutureHost {
     return STATE_NAMES[this.#state[id]!]!;
   }
 
-  valueOf(id: number): unknown {
+  resultOf(id: number): unknown {
     return this.#values[id];
   }
 
@@ -260,12 +272,22 @@ export class Scheduler implements FutureHost {
     if (s === UPSTREAM_FAILED) {
       const up = this.#upstream.get(id)!;
       const us = this.#state[up]!;
-      const how = us === FAILED ? 'failed' : us === CANCELLED ? 'was cancelled' : 'did not run (upstream failed)';
+      const how =
+        us === FAILED
+          ? 'failed'
+          : us === CANCELLED
+            ? 'was cancelled'
+            : 'did not run (upstream failed)';
       error = new UpstreamFailedError(this.describe(id), this.#ref(up), how, this.#rootError(up));
     } else if (s === CANCELLED) {
-      error = new CancelledError(`task ${this.describe(id)} was cancelled: ${this.#cancelReason ?? 'cancelled'}`);
+      error = new CancelledError(
+        `task ${this.describe(id)} was cancelled: ${this.#cancelReason ?? 'cancelled'}`,
+      );
     } else {
-      throw new WeftError('WEFT_INTERNAL', `task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`);
+      throw new WeftError(
+        'WEFT_INTERNAL',
+        `task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`,
+      );
     }
     this.#errors.set(id, error);
     return error;
@@ -294,7 +316,10 @@ export class Scheduler implements FutureHost {
     const s = this.#state[id]!;
     if (s === CANCELLED) return true;
     if (s !== PENDING && s !== READY) return false;
-    this.#errors.set(id, new CancelledError(`task ${this.describe(id)} was cancelled by Future.cancel()`));
+    this.#errors.set(
+      id,
+      new CancelledError(`task ${this.describe(id)} was cancelled by Future.cancel()`),
+    );
     this.#cancelOne(id, 'Future.cancel()');
     this.#propagate(id);
     return true;
@@ -322,7 +347,8 @@ export class Scheduler implements FutureHost {
         if (this.#pool.tryTake(this.#tasks[id]!.options.requirements)) {
           this.#start(id);
         } else {
-          (passedOver ??= []).push(id);
+          passedOver ??= [];
+          passedOver.push(id);
           if (passedOver.length >= MAX_PASSED_OVER) break;
         }
       }
@@ -336,7 +362,7 @@ export class Scheduler implements FutureHost {
     const task = this.#tasks[id]!;
     const attempt = ++this.#attempts[id]!;
     this.#transition(id, RUNNING);
-    const args = resolveArgs(this.#args[id]!, this.#argKinds[id]!, (d) => this.#values[d]);
+    const args = resolveArgs(this.#args[id]!, this.#argKinds[id]!, this.#valueOf);
     let signal = this.#controller.signal;
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = task.options.timeoutMs;
@@ -355,7 +381,10 @@ export class Scheduler implements FutureHost {
     this.#inflight++;
     let outcome: Promise<unknown>;
     try {
-      outcome = this.#executor.run(new TaskInvocation(this.#host, id, attempt, task, args, signal), signal);
+      outcome = this.#executor.run(
+        new TaskInvocation(this.#host, id, attempt, task, args, signal),
+        signal,
+      );
     } catch (error) {
       outcome = Promise.reject(error);
     }
@@ -406,7 +435,11 @@ export class Scheduler implements FutureHost {
     const task = this.#tasks[id]!;
     this.#pool.release(task.options.requirements);
     const error = toError(thrown, this.describe(id));
-    if (this.#cancelReason === undefined && attempt <= task.options.retries && !isNonRetryable(error)) {
+    if (
+      this.#cancelReason === undefined &&
+      attempt <= task.options.retries &&
+      !isNonRetryable(error)
+    ) {
       const delayMs = retryDelay(task.options, attempt, this.#random);
       this.#transition(id, PENDING, { error, delayMs });
       const timer = setTimeout(() => {
@@ -526,7 +559,10 @@ export class Scheduler implements FutureHost {
 
   #grow(): void {
     const size = this.#state.length * 2;
-    const grow = <T extends Uint8Array | Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const grow = <T extends Uint8Array | Uint16Array | Int32Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
       const b = make(size);
       b.set(a);
       return b;
@@ -546,5 +582,7 @@ function toError(thrown: unknown, task: string): Error {
 }
 
 function isNonRetryable(error: Error): boolean {
-  return isWeftError(error) && (error.code === 'WEFT_NON_RETRYABLE' || error.code === 'WEFT_CANCELLED');
+  return (
+    isWeftError(error) && (error.code === 'WEFT_NON_RETRYABLE' || error.code === 'WEFT_CANCELLED')
+  );
 }

@@ -4,7 +4,16 @@
  */
 import { serializeError } from '../errors/base.ts';
 import type { TaskEvent } from '../events/events.ts';
-import { CACHED, CANCELLED, FAILED, PENDING, READY, RUNNING, SUCCEEDED, UPSTREAM_FAILED } from './state.ts';
+import {
+  CACHED,
+  CANCELLED,
+  FAILED,
+  PENDING,
+  READY,
+  RUNNING,
+  SUCCEEDED,
+  UPSTREAM_FAILED,
+} from './state.ts';
 
 /** What some transitions carry: the error, the retry delay, the upstream id, the reason. */
 export interface TransitionDetail {
@@ -23,12 +32,21 @@ interface Base {
   readonly time: number;
 }
 
-export function transitionEvent(base: Base, to: number, detail: TransitionDetail | undefined): TaskEvent {
+export function transitionEvent(
+  base: Base,
+  to: number,
+  detail: TransitionDetail | undefined,
+): TaskEvent {
   switch (to) {
     case READY:
       return { ...base, type: 'ready' };
     case PENDING:
-      return { ...base, type: 'retrying', error: serializeError(detail?.error), delayMs: detail?.delayMs ?? 0 };
+      return {
+        ...base,
+        type: 'retrying',
+        error: serializeError(detail?.error),
+        delayMs: detail?.delayMs ?? 0,
+      };
     case RUNNING:
       return { ...base, type: 'started' };
     case SUCCEEDED:

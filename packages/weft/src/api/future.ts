@@ -6,6 +6,7 @@
  */
 import { FutureNotDoneError } from '../errors/errors.ts';
 import type { TaskState } from '../scheduler/state.ts';
+import { submitScope } from './scope.ts';
 
 /** What a future reads its state from: the run that owns it. */
 export interface FutureHost {
@@ -17,8 +18,11 @@ export interface FutureHost {
   errorOf(id: number): Error;
   describe(id: number): string;
   labelOf(id: number): string | undefined;
-  /** Calls one of the two when the task reaches a final state. */
-  wait(id: number, resolve: (value: unknown) => void, reject: (error: unknown) => void): void;
+  /**
+   * Calls one of the two when the task reaches a final state. `waiter` is the
+   * id of the task of the same run that waits, if any (-1 otherwise).
+   */
+  wait(id: number, resolve: (value: unknown) => void, reject: (error: unknown) => void, waiter: number): void;
   /** Cancels a task that has not started; false when it has. */
   cancelTask(id: number): boolean;
 }
@@ -95,8 +99,10 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    const scope = submitScope.getStore();
+    const waiter = scope !== undefined && scope.runId === this.host.runId ? scope.parentId : -1;
     return new Promise<T>((resolve, reject) => {
-      this.host.wait(this.id, resolve as (v: unknown) => void, reject);
+      this.host.wait(this.id, resolve as (v: unknown) => void, reject, waiter);
     }).then(onfulfilled, onrejected);
   }
 

@@ -9,6 +9,7 @@ import type { AnyArgs, Task } from './task.ts';
 
 /** Where `submit` adds its node: a run, and the submitting task (-1 for main). */
 export interface SubmitScope {
+  readonly runId: string;
   readonly parentId: number;
   submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }

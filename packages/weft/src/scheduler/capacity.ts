@@ -59,6 +59,16 @@ export class CapacityPool {
     return true;
   }
 
+  /** Takes a slot and `req` even when that overdraws them (a suspended task resuming). */
+  forceTake(req: CompiledRequirements | undefined): void {
+    this.#freeSlots--;
+    if (req === undefined) return;
+    for (let i = 0; i < req.names.length; i++) {
+      const name = req.names[i]!;
+      this.#free.set(name, this.#free.get(name)! - req.amounts[i]!);
+    }
+  }
+
   release(req: CompiledRequirements | undefined): void {
     this.#freeSlots++;
     if (req === undefined) return;

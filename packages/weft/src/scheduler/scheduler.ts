@@ -84,6 +84,8 @@ export class Scheduler implements FutureHost {
   readonly #waiters = new Map<number, Waiter[]>();
   readonly #failures: number[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Running tasks that wait on other tasks, with the attempt and how many waits. */
+  readonly #suspended = new Map<number, { attempt: number; waits: number }>();
   #unfinished = 0;
   #inflight = 0;
   #idle: (() => void)[] = [];
@@ -301,16 +303,38 @@ export class Scheduler implements FutureHost {
     return this.#tasks[id]?.options.label;
   }
 
-  wait(id: number, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  wait(
+    id: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    waiter = -1,
+  ): void {
     const s = this.#state[id]!;
-    if (s === SUCCEEDED || s === CACHED) resolve(this.#values[id]);
-    else if (isTerminal(s)) reject(this.errorOf(id));
-    else {
-      const list = this.#waiters.get(id);
-      if (list === undefined) this.#waiters.set(id, [[resolve, reject]]);
-      else list.push([resolve, reject]);
+    if (s === SUCCEEDED || s === CACHED) return resolve(this.#values[id]);
+    if (isTerminal(s)) return reject(this.errorOf(id));
+    let waiters = this.#waiters.get(id);
+    if (waiters === undefined) {
+      waiters = [];
+      this.#waiters.set(id, waiters);
     }
+    if (waiter >= 0 && waiter !== id && this.#state[waiter] === RUNNING) {
+      // A running task waiting on another gives its slot back meanwhile, so a
+      // parent awaiting its children cannot starve them of capacity.
+      const attempt = this.#attempts[waiter]!;
+      this.#suspend(waiter, attempt);
+      waiters.push([
+        (value) => {
+          this.#resume(waiter, attempt);
+          resolve(value);
+        },
+        (error) => {
+          this.#resume(waiter, attempt);
+          reject(error);
+        },
+      ]);
+    } else waiters.push([resolve, reject]);
   }
+
 
   cancelTask(id: number): boolean {
     const s = this.#state[id]!;
@@ -400,6 +424,31 @@ export class Scheduler implements FutureHost {
     );
   }
 
+  #suspend(id: number, attempt: number): void {
+    const entry = this.#suspended.get(id);
+    if (entry !== undefined && entry.attempt === attempt) {
+      entry.waits++;
+      return;
+    }
+    this.#suspended.set(id, { attempt, waits: 1 });
+    this.#pool.release(this.#tasks[id]!.options.requirements);
+    this.#pump();
+  }
+
+  #resume(id: number, attempt: number): void {
+    const entry = this.#suspended.get(id);
+    if (entry === undefined || entry.attempt !== attempt || --entry.waits > 0) return;
+    this.#suspended.delete(id);
+    // It runs again whether or not capacity is free: it is already running.
+    this.#pool.forceTake(this.#tasks[id]!.options.requirements);
+  }
+
+  /** Gives back what a running task holds (nothing when it is suspended). */
+  #release(id: number): void {
+    if (this.#suspended.size > 0 && this.#suspended.delete(id)) return;
+    this.#pool.release(this.#tasks[id]!.options.requirements);
+  }
+
   #isCurrent(id: number, attempt: number): boolean {
     return this.#state[id] === RUNNING && this.#attempts[id] === attempt;
   }
@@ -417,7 +466,7 @@ export class Scheduler implements FutureHost {
   }
 
   #succeed(id: number, value: unknown): void {
-    this.#pool.release(this.#tasks[id]!.options.requirements);
+    this.#release(id);
     this.#values[id] = value;
     this.#args[id] = undefined;
     this.#transition(id, SUCCEEDED);
@@ -433,7 +482,7 @@ export class Scheduler implements FutureHost {
 
   #fail(id: number, attempt: number, thrown: unknown): void {
     const task = this.#tasks[id]!;
-    this.#pool.release(task.options.requirements);
+    this.#release(id);
     const error = toError(thrown, this.describe(id));
     if (
       this.#cancelReason === undefined &&
@@ -494,7 +543,7 @@ export class Scheduler implements FutureHost {
   }
 
   #cancelOne(id: number, reason: string): void {
-    if (this.#state[id] === RUNNING) this.#pool.release(this.#tasks[id]!.options.requirements);
+    if (this.#state[id] === RUNNING) this.#release(id);
     this.#args[id] = undefined;
     this.#transition(id, CANCELLED, { reason });
     this.#finish(id);

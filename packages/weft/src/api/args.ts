@@ -103,14 +103,26 @@ export function resolveArgs(
   return out;
 }
 
-function resolveNested(value: unknown, lookup: (id: number) => unknown): unknown {
+function resolveNested(value: unknown, lookup: (id: number) => unknown, copies?: Map<object, unknown>): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Future) return lookup(value.id);
-  if (Array.isArray(value)) return value.map((v) => resolveNested(v, lookup));
-  if (!isPlainObject(value)) return value;
+  const isArray = Array.isArray(value);
+  if (!isArray && !isPlainObject(value)) return value;
+  // Copies are memoised so that shared and circular structures stay so.
+  copies ??= new Map();
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  if (isArray) {
+    const out: unknown[] = [];
+    copies.set(value, out);
+    for (const v of value) out.push(resolveNested(v, lookup, copies));
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    out[key] = resolveNested((value as Record<string, unknown>)[key], lookup);
+  copies.set(value, out);
+  for (const key of Object.keys(value)) {
+    out[key] = resolveNested((value as Record<string, unknown>)[key], lookup, copies);
+  }
   return out;
 }
 

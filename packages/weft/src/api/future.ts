@@ -22,7 +22,13 @@ export interface FutureHost {
    * Calls one of the two when the task reaches a final state. `waiter` is the
    * id of the task of the same run that waits, if any (-1 otherwise).
    */
-  wait(id: number, resolve: (value: unknown) => void, reject: (error: unknown) => void, waiter: number): void;
+  wait(
+    id: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    waiter: number,
+    waiterAttempt: number,
+  ): void;
   /** Cancels a task that has not started; false when it has. */
   cancelTask(id: number): boolean;
 }
@@ -100,9 +106,15 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     const scope = submitScope.getStore();
-    const waiter = scope !== undefined && scope.runId === this.host.runId ? scope.parentId : -1;
+    const mine = scope !== undefined && scope.runId === this.host.runId;
     return new Promise<T>((resolve, reject) => {
-      this.host.wait(this.id, resolve as (v: unknown) => void, reject, waiter);
+      this.host.wait(
+        this.id,
+        resolve as (v: unknown) => void,
+        reject,
+        mine ? scope.parentId : -1,
+        mine ? scope.attempt : 0,
+      );
     }).then(onfulfilled, onrejected);
   }
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { describeValue } from '../errors/base.ts';
+import { describeValue, WeftError } from '../errors/base.ts';
 import {
   DuplicateLabelError,
   NotATaskError,
@@ -110,6 +110,8 @@ class Run implements InvocationHost, SubmitScope {
   readonly bus = new EventBus();
   readonly labels = new Map<string, number>();
   readonly parentId = -1;
+  readonly attempt = 0;
+  #finished = false;
   readonly #scheduler: Scheduler;
   readonly #executor: Executor;
   readonly #ownsExecutor: boolean;
@@ -154,6 +156,12 @@ class Run implements InvocationHost, SubmitScope {
 
   submit(task: Task, args: AnyArgs, parentId: number): Future {
     if (!isTask(task)) throw notATask(task);
+    if (this.#finished) {
+      throw new WeftError(
+        'WEFT_RUN_FINISHED',
+        `submit(${task.name}): run ${this.runId} has finished; a task that outlived its run cannot add to it`,
+      );
+    }
     const sched = this.#scheduler;
     const deps = this.#deps;
     deps.length = 0;
@@ -216,12 +224,18 @@ class Run implements InvocationHost, SubmitScope {
     if (!mainFailed) {
       try {
         value = await resolveFutures(value);
-      } catch {
-        // A returned future that failed is listed among the run's failures.
+      } catch (error) {
+        // A returned future that did not succeed fails the run, even when it
+        // was cancelled rather than failed (and so is not among the failures).
+        mainFailed = true;
+        mainError = error;
       }
     }
     await sched.whenIdle();
-    if (sched.cancelReason !== undefined) await sched.whenQuiet(this.#graceMs);
+    // Attempts that timed out or were cancelled may still be running: give them
+    // the grace period to notice their signal before the run ends.
+    await sched.whenQuiet(this.#graceMs);
+    this.#finished = true;
     const failures = sched.failures();
     const state = this.#cancelledByUser
       ? 'cancelled'

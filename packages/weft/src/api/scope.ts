@@ -11,6 +11,8 @@ import type { AnyArgs, Task } from './task.ts';
 export interface SubmitScope {
   readonly runId: string;
   readonly parentId: number;
+  /** The submitting task's attempt (0 for main). */
+  readonly attempt: number;
   submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }
 

@@ -96,11 +96,15 @@ export function deserializeError(plain: SerializedError): Error {
   return error;
 }
 
-function isPlainData(value: unknown): boolean {
+/** JSON-like data (also inside arrays and plain objects): what an error field may carry across. */
+function isPlainData(value: unknown, depth = 0): boolean {
   const t = typeof value;
-  if (value === null || t === 'string' || t === 'number' || t === 'boolean') return true;
-  if (Array.isArray(value)) return value.every(isPlainData);
-  return false;
+  if (value === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined') return true;
+  if (t !== 'object' || depth > 8) return false;
+  if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
 }
 
 /** A short, safe description of any value for error messages. */

@@ -178,7 +178,7 @@ export class RunFailedError extends WeftError {
     if (failures.length > 20) lines.push(`  ... and ${failures.length - 20} more`);
     const head =
       mainError !== undefined && failures.length === 0
-        ? `run ${runId} failed: the main function threw: ${serializeError(mainError).message}`
+        ? `run ${runId} failed: ${serializeError(mainError).message}`
         : `run ${runId} failed: ${failures.length} task${failures.length === 1 ? '' : 's'} failed`;
     super('WEFT_RUN_FAILED', [head, ...lines].join('\n'), {
       cause: mainError ?? failures[0]?.error,

@@ -20,8 +20,27 @@ export class EventBus {
     };
   }
 
+  #queue: RunEvent[] | undefined;
+
+  /**
+   * Hands `event` to every listener. An event emitted by a listener (one that
+   * cancels the run, say) is delivered after the current one has reached all
+   * listeners, so every listener sees the same order.
+   */
   emit(event: RunEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    if (this.#queue !== undefined) {
+      this.#queue.push(event);
+      return;
+    }
+    this.#queue = [];
+    try {
+      for (const listener of this.#listeners) listener(event);
+      for (let i = 0; i < this.#queue.length; i++) {
+        for (const listener of this.#listeners) listener(this.#queue[i]!);
+      }
+    } finally {
+      this.#queue = undefined;
+    }
   }
 }
 

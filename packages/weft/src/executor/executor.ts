@@ -6,9 +6,13 @@
  * and they report its outcome.
  *
  * Contract (checked by `runExecutorContract` in `weft/testing`):
- * - `capacity` is fixed for the executor's life. The scheduler never has more
- *   than `capacity.slots` invocations running at once, and the requirements
- *   of running invocations never add up to more than `capacity.resources`.
+ * - `capacity` is fixed for the executor's life. The scheduler starts an
+ *   invocation only when a slot and its requirements are free in
+ *   `capacity`. Two exceptions, both about tasks already started: a task
+ *   waiting on another task's future gives its slot back while it waits and
+ *   retakes it when the wait ends, even if that overdraws; and an attempt
+ *   that timed out or was cancelled gives its slot back at once, though an
+ *   in-process task that ignores its signal may go on running.
  * - `run(invocation, signal)` runs `invocation.task` with `invocation.args`
  *   and settles with the task's result, or rejects with what it threw. It may
  *   settle in any order relative to other invocations.

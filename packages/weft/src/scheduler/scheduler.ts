@@ -308,6 +308,7 @@ export class Scheduler implements FutureHost {
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
     waiter = -1,
+    waiterAttempt = 0,
   ): void {
     const s = this.#state[id]!;
     if (s === SUCCEEDED || s === CACHED) return resolve(this.#values[id]);
@@ -317,10 +318,10 @@ export class Scheduler implements FutureHost {
       waiters = [];
       this.#waiters.set(id, waiters);
     }
-    if (waiter >= 0 && waiter !== id && this.#state[waiter] === RUNNING) {
+    if (waiter >= 0 && waiter !== id && this.#isCurrent(waiter, waiterAttempt)) {
       // A running task waiting on another gives its slot back meanwhile, so a
       // parent awaiting its children cannot starve them of capacity.
-      const attempt = this.#attempts[waiter]!;
+      const attempt = waiterAttempt;
       this.#suspend(waiter, attempt);
       waiters.push([
         (value) => {
@@ -386,6 +387,7 @@ export class Scheduler implements FutureHost {
     const task = this.#tasks[id]!;
     const attempt = ++this.#attempts[id]!;
     this.#transition(id, RUNNING);
+    if (this.#state[id] !== RUNNING) return; // a listener cancelled the run
     const args = resolveArgs(this.#args[id]!, this.#argKinds[id]!, this.#valueOf);
     let signal = this.#controller.signal;
     let timer: NodeJS.Timeout | undefined;

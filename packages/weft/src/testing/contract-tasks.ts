@@ -90,7 +90,7 @@ export const stall = task('contract.stall', async (ctx, stallAttempts: number) =
 });
 
 /** An error with a cause and fields of its own, as user code throws them. */
-export class ContractError extends Error {
+class ContractError extends Error {
   readonly code = 'E_CONTRACT';
   readonly severity = 2;
   readonly rows = [3, 7];
@@ -102,7 +102,7 @@ export class ContractError extends Error {
 }
 
 /** What `fail` throws. */
-export type FailKind = 'error' | 'string' | 'object' | 'undefined';
+type FailKind = 'error' | 'string' | 'object' | 'undefined';
 
 export const fail = task('contract.fail', async (_ctx, kind: FailKind) => {
   switch (kind) {

@@ -7,6 +7,8 @@
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/node.sh" || return 1
 cd "$weft_root" || return 1
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund >&2 || return 1
+  # npm install, not npm ci: with this machine's omit-lockfile-registry-resolved the
+  # lock file lacks the optional per-platform packages, which npm ci rejects.
+  npm install --no-audit --no-fund >&2 || return 1
 fi
 npx tsc -b >&2 || return 1

@@ -18,7 +18,12 @@ export const ARGS_NESTED_FUTURES = 2;
  * `InvalidArgumentError` naming the task and the argument's path for a
  * promise (which would hide an edge) or a future of another run.
  */
-export function scanArgs(args: readonly unknown[], host: FutureHost, task: string, deps: number[]): number {
+export function scanArgs(
+  args: readonly unknown[],
+  host: FutureHost,
+  task: string,
+  deps: number[],
+): number {
   let kind = ARGS_PLAIN;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -103,7 +108,11 @@ export function resolveArgs(
   return out;
 }
 
-function resolveNested(value: unknown, lookup: (id: number) => unknown, copies?: Map<object, unknown>): unknown {
+function resolveNested(
+  value: unknown,
+  lookup: (id: number) => unknown,
+  copies?: Map<object, unknown>,
+): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Future) return lookup(value.id);
   const isArray = Array.isArray(value);

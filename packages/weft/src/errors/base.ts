@@ -99,7 +99,8 @@ export function deserializeError(plain: SerializedError): Error {
 /** JSON-like data (also inside arrays and plain objects): what an error field may carry across. */
 function isPlainData(value: unknown, depth = 0): boolean {
   const t = typeof value;
-  if (value === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined') return true;
+  if (value === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined')
+    return true;
   if (t !== 'object' || depth > 8) return false;
   if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
   const proto = Object.getPrototypeOf(value);

@@ -128,7 +128,9 @@ export class Scheduler implements FutureHost {
   checkRequirements(task: Task): void {
     const req = task.options.requirements;
     if (req !== undefined) {
-      this.#pool.check(req, () => formatTask({ id: this.graph.size, name: task.name, label: task.options.label }));
+      this.#pool.check(req, () =>
+        formatTask({ id: this.graph.size, name: task.name, label: task.options.label }),
+      );
     }
   }
 
@@ -311,8 +313,14 @@ export class Scheduler implements FutureHost {
     waiterAttempt = 0,
   ): void {
     const s = this.#state[id]!;
-    if (s === SUCCEEDED || s === CACHED) return resolve(this.#values[id]);
-    if (isTerminal(s)) return reject(this.errorOf(id));
+    if (s === SUCCEEDED || s === CACHED) {
+      resolve(this.#values[id]);
+      return;
+    }
+    if (isTerminal(s)) {
+      reject(this.errorOf(id));
+      return;
+    }
     let waiters = this.#waiters.get(id);
     if (waiters === undefined) {
       waiters = [];
@@ -335,7 +343,6 @@ export class Scheduler implements FutureHost {
       ]);
     } else waiters.push([resolve, reject]);
   }
-
 
   cancelTask(id: number): boolean {
     const s = this.#state[id]!;

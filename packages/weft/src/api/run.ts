@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { describeValue, WeftError } from '../errors/base.ts';
+import { describeValue, serializeError, WeftError } from '../errors/base.ts';
 import {
   DuplicateLabelError,
   NotATaskError,
@@ -96,7 +96,7 @@ export function startRun<T>(
   return {
     id: run.runId,
     get events() {
-      events ??= eventStream(run.bus);
+      events ??= run.ended ? emptyStream() : eventStream(run.bus);
       return events;
     },
     cancel: (reason = 'cancelled by RunHandle.cancel()') => run.cancel(reason),
@@ -112,6 +112,10 @@ class Run implements InvocationHost, SubmitScope {
   readonly parentId = -1;
   readonly attempt = 0;
   #finished = false;
+  /** True once `run_finished` was emitted. */
+  ended = false;
+  /** The first error an event listener threw; it fails the run. */
+  #listenerError: unknown;
   readonly #scheduler: Scheduler;
   readonly #executor: Executor;
   readonly #ownsExecutor: boolean;
@@ -129,6 +133,7 @@ class Run implements InvocationHost, SubmitScope {
     this.#ownsExecutor = options.executor === undefined;
     this.#logger = options.logger;
     this.#keepGoing = options.keepGoing ?? false;
+    this.bus.onListenerError = (error) => this.#onListenerError(error);
     if (options.onEvent) this.bus.on(options.onEvent);
     this.#scheduler = new Scheduler({
       runId: this.runId,
@@ -147,6 +152,15 @@ class Run implements InvocationHost, SubmitScope {
           once: true,
         });
     }
+  }
+
+  /** A listener that throws (a store that cannot write, say) fails the run: nothing is lost silently. */
+  #onListenerError(error: unknown): void {
+    if (this.#listenerError !== undefined) return;
+    this.#listenerError = error;
+    queueMicrotask(() =>
+      this.#scheduler.cancel(`an event listener threw: ${serializeError(error).message}`),
+    );
   }
 
   cancel(reason: string): void {
@@ -173,7 +187,7 @@ class Run implements InvocationHost, SubmitScope {
       if (first !== undefined) {
         throw new DuplicateLabelError(
           label,
-          { id: first, name: sched.describe(first).split('#')[0]!, label },
+          { id: first, name: sched.nameOf(first), label },
           task.name,
         );
       }
@@ -237,14 +251,21 @@ class Run implements InvocationHost, SubmitScope {
     await sched.whenQuiet(this.#graceMs);
     this.#finished = true;
     const failures = sched.failures();
-    const state = this.#cancelledByUser
-      ? 'cancelled'
-      : failures.length > 0 || mainFailed
-        ? 'failed'
-        : 'succeeded';
+    if (this.#listenerError !== undefined && !mainFailed) {
+      mainFailed = true;
+      mainError = this.#listenerError;
+    }
+    const state =
+      this.#cancelledByUser && this.#listenerError === undefined
+        ? 'cancelled'
+        : failures.length > 0 || mainFailed
+          ? 'failed'
+          : 'succeeded';
     if (this.#ownsExecutor) await this.#executor[Symbol.asyncDispose]();
-    if (this.bus.active)
+    this.ended = true;
+    if (this.bus.active) {
       this.bus.emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });
+    }
     if (state === 'cancelled')
       throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');
     if (state === 'failed')
@@ -272,6 +293,10 @@ function notATask(value: unknown): NotATaskError {
       ? ` Wrap it: export const ${value.name || 'myTask'} = task('${value.name || 'myTask'}', async (ctx, ...args) => ...)`
       : '';
   return new NotATaskError(`submit() expects a task made with task(), got ${what}.${hint}`);
+}
+
+function emptyStream(): AsyncIterable<RunEvent> {
+  return { async *[Symbol.asyncIterator]() {} };
 }
 
 function newRunId(): string {

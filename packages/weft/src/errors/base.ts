@@ -118,8 +118,12 @@ export function describeValue(value: unknown): string {
       return `function ${value.name || '(anonymous)'}`;
     case 'object': {
       const ctor = (value as object).constructor?.name;
-      if (Array.isArray(value)) return `array of length ${value.length}`;
-      return ctor && ctor !== 'Object' ? `instance of ${ctor}` : 'object';
+      if (ctor && ctor !== 'Object' && ctor !== 'Array') return `instance of ${ctor}`;
+      const kind = Array.isArray(value) ? `array of length ${value.length}` : 'object';
+      const json = safeJson(value);
+      return json === undefined
+        ? kind
+        : `${kind} ${json.length > 80 ? `${json.slice(0, 77)}...` : json}`;
     }
     case 'symbol':
       return value.toString();
@@ -127,5 +131,13 @@ export function describeValue(value: unknown): string {
       return `${value}n`;
     default:
       return String(value);
+  }
+}
+
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined; // circular, or a BigInt inside
   }
 }

@@ -3,7 +3,7 @@
  * weft's error classes. Each has a stable `code`; the data a message names
  * (task names, ids, paths) is also kept in fields, so tools can use it.
  */
-import { type SerializedError, serializeError, WeftError } from './base.ts';
+import { deserializeError, type SerializedError, serializeError, WeftError } from './base.ts';
 
 /** A task's identity in messages: `clean#3 "label"`. */
 export interface TaskRef {
@@ -181,7 +181,7 @@ export class RunFailedError extends WeftError {
         ? `run ${runId} failed: ${serializeError(mainError).message}`
         : `run ${runId} failed: ${failures.length} task${failures.length === 1 ? '' : 's'} failed`;
     super('WEFT_RUN_FAILED', [head, ...lines].join('\n'), {
-      cause: mainError ?? failures[0]?.error,
+      cause: mainError ?? (failures[0] ? deserializeError(failures[0].error) : undefined),
     });
     this.runId = runId;
     this.failures = failures;

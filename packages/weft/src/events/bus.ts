@@ -9,6 +9,8 @@ export class EventBus {
   #listeners: EventListener[] = [];
   /** True while at least one listener is attached. */
   active = false;
+  /** Receives what a listener throws; the other listeners still get the event. */
+  onListenerError: (error: unknown) => void = () => {};
 
   /** Attaches a listener; returns the function that detaches it. */
   on(listener: EventListener): () => void {
@@ -34,12 +36,20 @@ export class EventBus {
     }
     this.#queue = [];
     try {
-      for (const listener of this.#listeners) listener(event);
-      for (let i = 0; i < this.#queue.length; i++) {
-        for (const listener of this.#listeners) listener(this.#queue[i]!);
-      }
+      this.#deliver(event);
+      for (let i = 0; i < this.#queue.length; i++) this.#deliver(this.#queue[i]!);
     } finally {
       this.#queue = undefined;
+    }
+  }
+
+  #deliver(event: RunEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
     }
   }
 }

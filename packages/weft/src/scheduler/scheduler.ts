@@ -41,6 +41,7 @@ import {
   type TaskState,
   UPSTREAM_FAILED,
 } from './state.ts';
+import { Suspensions } from './suspensions.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';
 
 export interface SchedulerOptions {
@@ -84,8 +85,7 @@ export class Scheduler implements FutureHost {
   readonly #waiters = new Map<number, Waiter[]>();
   readonly #failures: number[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
-  /** Running tasks that wait on other tasks, with the attempt and how many waits. */
-  readonly #suspended = new Map<number, { attempt: number; waits: number }>();
+  readonly #suspended = new Suspensions();
   #unfinished = 0;
   #inflight = 0;
   #idle: (() => void)[] = [];
@@ -167,10 +167,11 @@ export class Scheduler implements FutureHost {
     if (this.#bus.active) {
       this.#bus.emit({ ...this.#eventBase(id), type: 'submitted', parentId, deps: [...deps] });
     }
-    if (this.#cancelReason !== undefined) {
-      this.#cancelOne(id, this.#cancelReason);
-    } else if (blockedBy >= 0) {
+    if (blockedBy >= 0) {
       this.#upstreamFail(id, blockedBy);
+      this.#checkIdle();
+    } else if (this.#cancelReason !== undefined) {
+      this.#cancelOne(id, this.#cancelReason);
     } else if (waiting === 0) {
       this.#makeReady(id);
       this.#schedulePump();
@@ -301,6 +302,10 @@ export class Scheduler implements FutureHost {
     return formatTask(this.#ref(id));
   }
 
+  nameOf(id: number): string {
+    return this.#tasks[id]!.name;
+  }
+
   labelOf(id: number): string | undefined {
     return this.#tasks[id]?.options.label;
   }
@@ -326,18 +331,22 @@ export class Scheduler implements FutureHost {
       waiters = [];
       this.#waiters.set(id, waiters);
     }
-    if (waiter >= 0 && waiter !== id && this.#isCurrent(waiter, waiterAttempt)) {
+    if (waiter >= 0 && this.#isCurrent(waiter, waiterAttempt)) {
+      const cycle = this.#waitCycle(waiter, id);
+      if (cycle !== undefined) {
+        reject(new CycleError(cycle.map((t) => this.#ref(t))));
+        return;
+      }
       // A running task waiting on another gives its slot back meanwhile, so a
       // parent awaiting its children cannot starve them of capacity.
-      const attempt = waiterAttempt;
-      this.#suspend(waiter, attempt);
+      this.#suspend(waiter, waiterAttempt, id);
       waiters.push([
         (value) => {
-          this.#resume(waiter, attempt);
+          this.#resume(waiter, waiterAttempt, id);
           resolve(value);
         },
         (error) => {
-          this.#resume(waiter, attempt);
+          this.#resume(waiter, waiterAttempt, id);
           reject(error);
         },
       ]);
@@ -354,6 +363,7 @@ export class Scheduler implements FutureHost {
     );
     this.#cancelOne(id, 'Future.cancel()');
     this.#propagate(id);
+    this.#checkIdle();
     return true;
   }
 
@@ -433,29 +443,55 @@ export class Scheduler implements FutureHost {
     );
   }
 
-  #suspend(id: number, attempt: number): void {
-    const entry = this.#suspended.get(id);
-    if (entry !== undefined && entry.attempt === attempt) {
-      entry.waits++;
-      return;
-    }
-    this.#suspended.set(id, { attempt, waits: 1 });
+  #suspend(id: number, attempt: number, target: number): void {
+    if (!this.#suspended.add(id, attempt, target)) return;
     this.#pool.release(this.#tasks[id]!.options.requirements);
     this.#pump();
   }
 
-  #resume(id: number, attempt: number): void {
-    const entry = this.#suspended.get(id);
-    if (entry === undefined || entry.attempt !== attempt || --entry.waits > 0) return;
-    this.#suspended.delete(id);
+  #resume(id: number, attempt: number, target: number): void {
+    if (!this.#suspended.remove(id, attempt, target)) return;
     // It runs again whether or not capacity is free: it is already running.
     this.#pool.forceTake(this.#tasks[id]!.options.requirements);
   }
 
   /** Gives back what a running task holds (nothing when it is suspended). */
   #release(id: number): void {
-    if (this.#suspended.size > 0 && this.#suspended.delete(id)) return;
+    if (this.#suspended.drop(id)) return;
     this.#pool.release(this.#tasks[id]!.options.requirements);
+  }
+
+  /**
+   * The cycle `waiter` would close by waiting on `target`, following what
+   * unfinished tasks wait for: their inputs, and the futures suspended tasks
+   * await. Such a wait could never end.
+   */
+  #waitCycle(waiter: number, target: number): number[] | undefined {
+    if (waiter === target) return [waiter];
+    const parent = new Map<number, number>([[target, -1]]);
+    const stack = [target];
+    while (stack.length > 0) {
+      const u = stack.pop()!;
+      const s = this.#state[u]!;
+      const next =
+        s === RUNNING
+          ? this.#suspended.waitsOf(u)
+          : s === PENDING
+            ? this.graph.prerequisites(u)
+            : undefined;
+      if (next === undefined) continue;
+      for (const v of next) {
+        if (parent.has(v) || isTerminal(this.#state[v]!)) continue;
+        parent.set(v, u);
+        if (v === waiter) {
+          const path: number[] = [];
+          for (let w = v; w !== -1; w = parent.get(w)!) path.push(w);
+          return path;
+        }
+        stack.push(v);
+      }
+    }
+    return undefined;
   }
 
   #isCurrent(id: number, attempt: number): boolean {

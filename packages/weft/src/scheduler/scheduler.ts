@@ -10,19 +10,11 @@
 import { resolveArgs } from '../api/args.ts';
 import type { FutureHost } from '../api/future.ts';
 import type { AnyArgs, Task } from '../api/task.ts';
-import { describeValue, isWeftError, serializeError, WeftError } from '../errors/base.ts';
-import {
-  CancelledError,
-  CycleError,
-  formatTask,
-  NonErrorThrownError,
-  type TaskFailure,
-  TimeoutError,
-  UpstreamFailedError,
-} from '../errors/errors.ts';
+import { WeftError } from '../errors/base.ts';
+import { CancelledError, CycleError, formatTask, TimeoutError } from '../errors/errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Executor } from '../executor/executor.ts';
-import { Graph } from '../graph/graph.ts';
+import { isNonRetryable, toError } from './attempt-errors.ts';
 import { retryDelay } from './backoff.ts';
 import { CapacityPool } from './capacity.ts';
 import { type InvocationHost, TaskInvocation } from './invocation.ts';
@@ -38,10 +30,10 @@ import {
   RUNNING,
   STATE_NAMES,
   SUCCEEDED,
-  type TaskState,
   UPSTREAM_FAILED,
 } from './state.ts';
-import { Suspensions } from './suspensions.ts';
+import { findWaitCycle, Suspensions } from './suspensions.ts';
+import { TaskTable } from './task-table.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';
 
 export interface SchedulerOptions {
@@ -60,9 +52,7 @@ type Waiter = [resolve: (value: unknown) => void, reject: (error: unknown) => vo
 /** How many ready tasks that do not fit are passed over per dispatch round. */
 const MAX_PASSED_OVER = 32;
 
-export class Scheduler implements FutureHost {
-  readonly runId: string;
-  readonly graph: Graph = new Graph();
+export class Scheduler extends TaskTable implements FutureHost {
   readonly #executor: Executor;
   readonly #keepGoing: boolean;
   readonly #bus: EventBus;
@@ -71,19 +61,8 @@ export class Scheduler implements FutureHost {
   readonly #controller = new AbortController();
   readonly #pool: CapacityPool;
 
-  #tasks: Task[] = [];
-  #args: (unknown[] | undefined)[] = [];
-  #values: unknown[] = [];
-  readonly #errors = new Map<number, Error>();
-  readonly #upstream = new Map<number, number>();
-  #state = new Uint8Array(1024);
-  #waiting = new Int32Array(1024);
-  #attempts = new Uint16Array(1024);
-  #argKinds = new Uint8Array(1024);
-  #priorities = new Int32Array(1024);
   readonly #ready: ReadyQueue;
   readonly #waiters = new Map<number, Waiter[]>();
-  readonly #failures: number[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #suspended = new Suspensions();
   #unfinished = 0;
@@ -92,18 +71,17 @@ export class Scheduler implements FutureHost {
   #quiet: (() => void)[] = [];
   #pumping = false;
   #pumpScheduled = false;
-  #cancelReason: string | undefined;
-  readonly #valueOf = (id: number): unknown => this.#values[id];
+  readonly #valueOf = (id: number): unknown => this.values[id];
 
   constructor(options: SchedulerOptions) {
-    this.runId = options.runId;
+    super(options.runId);
     this.#executor = options.executor;
     this.#keepGoing = options.keepGoing;
     this.#bus = options.bus;
     this.#host = options.host;
     this.#random = options.random ?? Math.random;
     this.#pool = new CapacityPool(options.executor.capacity, options.executor.name);
-    this.#ready = new ReadyQueue(this.#priorities);
+    this.#ready = new ReadyQueue(this.priorities);
   }
 
   /** Aborts when the run is cancelled; the signal of tasks without a timeout. */
@@ -121,7 +99,7 @@ export class Scheduler implements FutureHost {
   }
 
   get cancelReason(): string | undefined {
-    return this.#cancelReason;
+    return this.cancelledFor;
   }
 
   /** Throws when `task` could never run on this executor. */
@@ -147,31 +125,34 @@ export class Scheduler implements FutureHost {
     parentId: number,
   ): number {
     const id = this.graph.addNode();
-    if (id === this.#state.length) this.#grow();
-    this.#tasks[id] = task;
-    this.#args[id] = args;
-    this.#argKinds[id] = argKind;
-    this.#priorities[id] = task.options.priority;
+    if (id === this.state.length) {
+      this.grow();
+      this.#ready.priorities = this.priorities;
+    }
+    this.tasks[id] = task;
+    this.args[id] = args;
+    this.argKinds[id] = argKind;
+    this.priorities[id] = task.options.priority;
     this.#unfinished++;
     let waiting = 0;
     let blockedBy = -1;
     for (const d of deps) {
       this.graph.addEdge(d, id);
-      const s = this.#state[d]!;
+      const s = this.state[d]!;
       if (s === SUCCEEDED || s === CACHED) continue;
       if (isTerminal(s)) {
         if (blockedBy < 0) blockedBy = d;
       } else waiting++;
     }
-    this.#waiting[id] = waiting;
+    this.waiting[id] = waiting;
     if (this.#bus.active) {
-      this.#bus.emit({ ...this.#eventBase(id), type: 'submitted', parentId, deps: [...deps] });
+      this.#bus.emit({ ...this.eventBase(id), type: 'submitted', parentId, deps: [...deps] });
     }
     if (blockedBy >= 0) {
       this.#upstreamFail(id, blockedBy);
       this.#checkIdle();
-    } else if (this.#cancelReason !== undefined) {
-      this.#cancelOne(id, this.#cancelReason);
+    } else if (this.cancelledFor !== undefined) {
+      this.#cancelOne(id, this.cancelledFor);
     } else if (waiting === 0) {
       this.#makeReady(id);
       this.#schedulePump();
@@ -188,10 +169,10 @@ export class Scheduler implements FutureHost {
     const path = this.graph.pathBetween(to, from);
     if (path !== undefined) {
       throw new CycleError(
-        path.map((id) => ({ id, name: this.#tasks[id]!.name, label: this.labelOf(id) })),
+        path.map((id) => ({ id, name: this.tasks[id]!.name, label: this.labelOf(id) })),
       );
     }
-    const s = this.#state[to]!;
+    const s = this.state[to]!;
     if (s !== PENDING) {
       throw new WeftError(
         'WEFT_GRAPH_FROZEN',
@@ -199,7 +180,7 @@ export class Scheduler implements FutureHost {
       );
     }
     this.graph.addEdge(from, to);
-    const f = this.#state[from]!;
+    const f = this.state[from]!;
     if (f === SUCCEEDED || f === CACHED) return;
     if (isTerminal(f)) {
       this.#upstreamFail(to, from);
@@ -207,20 +188,20 @@ export class Scheduler implements FutureHost {
       this.#checkIdle();
       return;
     }
-    this.#waiting[to]!++;
+    this.waiting[to]!++;
   }
 
   /** Cancels every unfinished task and aborts the run's signal. Idempotent. */
   cancel(reason: string): void {
-    if (this.#cancelReason !== undefined) return;
-    this.#cancelReason = reason;
+    if (this.cancelledFor !== undefined) return;
+    this.cancelledFor = reason;
     this.#controller.abort(new CancelledError(`run ${this.runId} was cancelled: ${reason}`));
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
     this.#ready.clear();
     const n = this.graph.size;
     for (let id = 0; id < n; id++) {
-      if (!isTerminal(this.#state[id]!)) this.#cancelOne(id, reason);
+      if (!isTerminal(this.state[id]!)) this.#cancelOne(id, reason);
     }
   }
 
@@ -242,74 +223,6 @@ export class Scheduler implements FutureHost {
     });
   }
 
-  /** Each task that failed, in the order they failed. */
-  failures(): TaskFailure[] {
-    return this.#failures.map((id) => ({
-      id,
-      name: this.#tasks[id]!.name,
-      label: this.labelOf(id),
-      attempts: this.#attempts[id]!,
-      error: serializeError(this.#errors.get(id)),
-    }));
-  }
-
-  /** How many tasks are in each state. */
-  counts(): Record<TaskState, number> {
-    const counts = Object.fromEntries(STATE_NAMES.map((s) => [s, 0])) as Record<TaskState, number>;
-    for (let id = 0; id < this.graph.size; id++) counts[STATE_NAMES[this.#state[id]!]!]++;
-    return counts;
-  }
-
-  // ---- FutureHost ----
-
-  stateOf(id: number): TaskState {
-    return STATE_NAMES[this.#state[id]!]!;
-  }
-
-  resultOf(id: number): unknown {
-    return this.#values[id];
-  }
-
-  errorOf(id: number): Error {
-    let error = this.#errors.get(id);
-    if (error !== undefined) return error;
-    const s = this.#state[id]!;
-    if (s === UPSTREAM_FAILED) {
-      const up = this.#upstream.get(id)!;
-      const us = this.#state[up]!;
-      const how =
-        us === FAILED
-          ? 'failed'
-          : us === CANCELLED
-            ? 'was cancelled'
-            : 'did not run (upstream failed)';
-      error = new UpstreamFailedError(this.describe(id), this.#ref(up), how, this.#rootError(up));
-    } else if (s === CANCELLED) {
-      error = new CancelledError(
-        `task ${this.describe(id)} was cancelled: ${this.#cancelReason ?? 'cancelled'}`,
-      );
-    } else {
-      throw new WeftError(
-        'WEFT_INTERNAL',
-        `task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`,
-      );
-    }
-    this.#errors.set(id, error);
-    return error;
-  }
-
-  describe(id: number): string {
-    return formatTask(this.#ref(id));
-  }
-
-  nameOf(id: number): string {
-    return this.#tasks[id]!.name;
-  }
-
-  labelOf(id: number): string | undefined {
-    return this.#tasks[id]?.options.label;
-  }
-
   wait(
     id: number,
     resolve: (value: unknown) => void,
@@ -317,9 +230,9 @@ export class Scheduler implements FutureHost {
     waiter = -1,
     waiterAttempt = 0,
   ): void {
-    const s = this.#state[id]!;
+    const s = this.state[id]!;
     if (s === SUCCEEDED || s === CACHED) {
-      resolve(this.#values[id]);
+      resolve(this.values[id]);
       return;
     }
     if (isTerminal(s)) {
@@ -334,7 +247,7 @@ export class Scheduler implements FutureHost {
     if (waiter >= 0 && this.#isCurrent(waiter, waiterAttempt)) {
       const cycle = this.#waitCycle(waiter, id);
       if (cycle !== undefined) {
-        reject(new CycleError(cycle.map((t) => this.#ref(t))));
+        reject(new CycleError(cycle.map((t) => this.ref(t))));
         return;
       }
       // A running task waiting on another gives its slot back meanwhile, so a
@@ -354,10 +267,10 @@ export class Scheduler implements FutureHost {
   }
 
   cancelTask(id: number): boolean {
-    const s = this.#state[id]!;
+    const s = this.state[id]!;
     if (s === CANCELLED) return true;
     if (s !== PENDING && s !== READY) return false;
-    this.#errors.set(
+    this.errors.set(
       id,
       new CancelledError(`task ${this.describe(id)} was cancelled by Future.cancel()`),
     );
@@ -385,8 +298,8 @@ export class Scheduler implements FutureHost {
     try {
       while (this.#ready.size > 0 && this.#pool.hasFreeSlot) {
         const id = this.#ready.pop();
-        if (this.#state[id] !== READY) continue;
-        if (this.#pool.tryTake(this.#tasks[id]!.options.requirements)) {
+        if (this.state[id] !== READY) continue;
+        if (this.#pool.tryTake(this.tasks[id]!.options.requirements)) {
           this.#start(id);
         } else {
           passedOver ??= [];
@@ -401,11 +314,11 @@ export class Scheduler implements FutureHost {
   }
 
   #start(id: number): void {
-    const task = this.#tasks[id]!;
-    const attempt = ++this.#attempts[id]!;
+    const task = this.tasks[id]!;
+    const attempt = ++this.attempts[id]!;
     this.#transition(id, RUNNING);
-    if (this.#state[id] !== RUNNING) return; // a listener cancelled the run
-    const args = resolveArgs(this.#args[id]!, this.#argKinds[id]!, this.#valueOf);
+    if (this.state[id] !== RUNNING) return; // a listener cancelled the run
+    const args = resolveArgs(this.args[id]!, this.argKinds[id]!, this.#valueOf);
     let signal = this.#controller.signal;
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = task.options.timeoutMs;
@@ -445,57 +358,37 @@ export class Scheduler implements FutureHost {
 
   #suspend(id: number, attempt: number, target: number): void {
     if (!this.#suspended.add(id, attempt, target)) return;
-    this.#pool.release(this.#tasks[id]!.options.requirements);
+    this.#pool.release(this.tasks[id]!.options.requirements);
     this.#pump();
   }
 
   #resume(id: number, attempt: number, target: number): void {
     if (!this.#suspended.remove(id, attempt, target)) return;
     // It runs again whether or not capacity is free: it is already running.
-    this.#pool.forceTake(this.#tasks[id]!.options.requirements);
+    this.#pool.forceTake(this.tasks[id]!.options.requirements);
   }
 
   /** Gives back what a running task holds (nothing when it is suspended). */
   #release(id: number): void {
     if (this.#suspended.drop(id)) return;
-    this.#pool.release(this.#tasks[id]!.options.requirements);
+    this.#pool.release(this.tasks[id]!.options.requirements);
   }
 
-  /**
-   * The cycle `waiter` would close by waiting on `target`, following what
-   * unfinished tasks wait for: their inputs, and the futures suspended tasks
-   * await. Such a wait could never end.
-   */
+  /** The cycle `waiter` would close by waiting on `target`: such a wait could never end. */
   #waitCycle(waiter: number, target: number): number[] | undefined {
-    if (waiter === target) return [waiter];
-    const parent = new Map<number, number>([[target, -1]]);
-    const stack = [target];
-    while (stack.length > 0) {
-      const u = stack.pop()!;
-      const s = this.#state[u]!;
-      const next =
-        s === RUNNING
-          ? this.#suspended.waitsOf(u)
-          : s === PENDING
-            ? this.graph.prerequisites(u)
-            : undefined;
-      if (next === undefined) continue;
-      for (const v of next) {
-        if (parent.has(v) || isTerminal(this.#state[v]!)) continue;
-        parent.set(v, u);
-        if (v === waiter) {
-          const path: number[] = [];
-          for (let w = v; w !== -1; w = parent.get(w)!) path.push(w);
-          return path;
-        }
-        stack.push(v);
-      }
-    }
-    return undefined;
+    return findWaitCycle(waiter, target, (u) => {
+      const s = this.state[u]!;
+      if (isTerminal(s)) return undefined;
+      return s === RUNNING
+        ? this.#suspended.waitsOf(u)
+        : s === PENDING
+          ? this.graph.prerequisites(u)
+          : undefined;
+    });
   }
 
   #isCurrent(id: number, attempt: number): boolean {
-    return this.#state[id] === RUNNING && this.#attempts[id] === attempt;
+    return this.state[id] === RUNNING && this.attempts[id] === attempt;
   }
 
   #settled(timer: NodeJS.Timeout | undefined): void {
@@ -512,25 +405,25 @@ export class Scheduler implements FutureHost {
 
   #succeed(id: number, value: unknown): void {
     this.#release(id);
-    this.#values[id] = value;
-    this.#args[id] = undefined;
+    this.values[id] = value;
+    this.args[id] = undefined;
     this.#transition(id, SUCCEEDED);
     this.#finish(id);
     const g = this.graph;
     for (let e = g.firstOut(id); e >= 0; e = g.nextOut(e)) {
       const d = g.target(e);
-      if (--this.#waiting[d]! === 0 && this.#state[d] === PENDING) this.#makeReady(d);
+      if (--this.waiting[d]! === 0 && this.state[d] === PENDING) this.#makeReady(d);
     }
     this.#pump();
     this.#checkIdle();
   }
 
   #fail(id: number, attempt: number, thrown: unknown): void {
-    const task = this.#tasks[id]!;
+    const task = this.tasks[id]!;
     this.#release(id);
     const error = toError(thrown, this.describe(id));
     if (
-      this.#cancelReason === undefined &&
+      this.cancelledFor === undefined &&
       attempt <= task.options.retries &&
       !isNonRetryable(error)
     ) {
@@ -538,7 +431,7 @@ export class Scheduler implements FutureHost {
       this.#transition(id, PENDING, { error, delayMs });
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        if (this.#state[id] === PENDING) {
+        if (this.state[id] === PENDING) {
           this.#makeReady(id);
           this.#pump();
         }
@@ -547,9 +440,9 @@ export class Scheduler implements FutureHost {
       this.#pump();
       return;
     }
-    this.#errors.set(id, error);
-    this.#failures.push(id);
-    this.#args[id] = undefined;
+    this.errors.set(id, error);
+    this.failedIds.push(id);
+    this.args[id] = undefined;
     this.#transition(id, FAILED, { error });
     this.#finish(id);
     this.#propagate(id);
@@ -566,7 +459,7 @@ export class Scheduler implements FutureHost {
       const u = stack.pop()!;
       for (let e = g.firstOut(u); e >= 0; e = g.nextOut(e)) {
         const d = g.target(e);
-        const s = this.#state[d]!;
+        const s = this.state[d]!;
         if (s === PENDING || s === READY) {
           this.#upstreamFail(d, u);
           stack.push(d);
@@ -581,15 +474,15 @@ export class Scheduler implements FutureHost {
   }
 
   #upstreamFail(id: number, upstreamId: number): void {
-    this.#upstream.set(id, upstreamId);
-    this.#args[id] = undefined;
+    this.upstream.set(id, upstreamId);
+    this.args[id] = undefined;
     this.#transition(id, UPSTREAM_FAILED, { upstreamId });
     this.#finish(id);
   }
 
   #cancelOne(id: number, reason: string): void {
-    if (this.#state[id] === RUNNING) this.#release(id);
-    this.#args[id] = undefined;
+    if (this.state[id] === RUNNING) this.#release(id);
+    this.args[id] = undefined;
     this.#transition(id, CANCELLED, { reason });
     this.#finish(id);
     this.#checkIdle();
@@ -601,8 +494,8 @@ export class Scheduler implements FutureHost {
     const waiters = this.#waiters.get(id);
     if (waiters === undefined) return;
     this.#waiters.delete(id);
-    const s = this.#state[id]!;
-    if (s === SUCCEEDED || s === CACHED) for (const w of waiters) w[0](this.#values[id]);
+    const s = this.state[id]!;
+    if (s === SUCCEEDED || s === CACHED) for (const w of waiters) w[0](this.values[id]);
     else {
       const error = this.errorOf(id);
       for (const w of waiters) w[1](error);
@@ -617,66 +510,14 @@ export class Scheduler implements FutureHost {
   }
 
   #transition(id: number, to: number, detail?: TransitionDetail): void {
-    const from = this.#state[id]!;
+    const from = this.state[id]!;
     if (!canTransition(from, to)) {
       throw new WeftError(
         'WEFT_INTERNAL',
         `internal error: ${this.describe(id)} cannot go from ${STATE_NAMES[from]} to ${STATE_NAMES[to]}`,
       );
     }
-    this.#state[id] = to;
-    if (this.#bus.active) this.#bus.emit(transitionEvent(this.#eventBase(id), to, detail));
+    this.state[id] = to;
+    if (this.#bus.active) this.#bus.emit(transitionEvent(this.eventBase(id), to, detail));
   }
-
-  #eventBase(id: number) {
-    const task = this.#tasks[id]!;
-    return {
-      runId: this.runId,
-      taskId: id,
-      name: task.name,
-      label: task.options.label,
-      attempt: this.#attempts[id]!,
-      time: Date.now(),
-    };
-  }
-
-  #ref(id: number) {
-    return { id, name: this.#tasks[id]!.name, label: this.labelOf(id) };
-  }
-
-  /** The error at the root of an upstream failure chain. */
-  #rootError(id: number): Error | undefined {
-    let at = id;
-    while (this.#state[at] === UPSTREAM_FAILED) at = this.#upstream.get(at)!;
-    return this.#errors.get(at);
-  }
-
-  #grow(): void {
-    const size = this.#state.length * 2;
-    const grow = <T extends Uint8Array | Uint16Array | Int32Array>(
-      a: T,
-      make: (n: number) => T,
-    ): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.#state = grow(this.#state, (n) => new Uint8Array(n));
-    this.#waiting = grow(this.#waiting, (n) => new Int32Array(n));
-    this.#attempts = grow(this.#attempts, (n) => new Uint16Array(n));
-    this.#argKinds = grow(this.#argKinds, (n) => new Uint8Array(n));
-    this.#priorities = grow(this.#priorities, (n) => new Int32Array(n));
-    this.#ready.priorities = this.#priorities;
-  }
-}
-
-function toError(thrown: unknown, task: string): Error {
-  if (thrown instanceof Error) return thrown;
-  return new NonErrorThrownError(task, thrown, describeValue(thrown));
-}
-
-function isNonRetryable(error: Error): boolean {
-  return (
-    isWeftError(error) && (error.code === 'WEFT_NON_RETRYABLE' || error.code === 'WEFT_CANCELLED')
-  );
 }

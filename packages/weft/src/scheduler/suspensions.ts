@@ -50,3 +50,33 @@ export class Suspensions {
     return this.#entries.get(id)?.on;
   }
 }
+
+/**
+ * The path `target -> ... -> waiter` in the wait-for graph, where `next(u)`
+ * lists what unfinished task `u` waits for (its inputs while pending, the
+ * futures it awaits while suspended), or undefined when `waiter` waiting on
+ * `target` closes no cycle.
+ */
+export function findWaitCycle(
+  waiter: number,
+  target: number,
+  next: (u: number) => readonly number[] | undefined,
+): number[] | undefined {
+  if (waiter === target) return [waiter];
+  const parent = new Map<number, number>([[target, -1]]);
+  const stack = [target];
+  while (stack.length > 0) {
+    const u = stack.pop()!;
+    for (const v of next(u) ?? []) {
+      if (parent.has(v)) continue;
+      parent.set(v, u);
+      if (v === waiter) {
+        const path: number[] = [];
+        for (let w = v; w !== -1; w = parent.get(w)!) path.push(w);
+        return path;
+      }
+      if (next(v) !== undefined) stack.push(v);
+    }
+  }
+  return undefined;
+}

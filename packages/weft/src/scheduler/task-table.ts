@@ -1,0 +1,147 @@
+/**
+ * @module
+ * Where a run's task instances live: per-task state in typed arrays indexed
+ * by id (state, unmet inputs, attempts, argument kind, priority), the task,
+ * arguments, value and error of each, and the graph. The scheduler extends
+ * it with behaviour; this part only stores and describes.
+ */
+import type { Task } from '../api/task.ts';
+import { serializeError, WeftError } from '../errors/base.ts';
+import {
+  CancelledError,
+  formatTask,
+  type TaskFailure,
+  type TaskRef,
+  UpstreamFailedError,
+} from '../errors/errors.ts';
+import { Graph } from '../graph/graph.ts';
+import { CANCELLED, FAILED, STATE_NAMES, type TaskState, UPSTREAM_FAILED } from './state.ts';
+
+export abstract class TaskTable {
+  readonly runId: string;
+  readonly graph: Graph = new Graph();
+  protected tasks: Task[] = [];
+  protected args: (unknown[] | undefined)[] = [];
+  protected values: unknown[] = [];
+  protected readonly errors = new Map<number, Error>();
+  /** For each upstream_failed task, its input that did not succeed. */
+  protected readonly upstream = new Map<number, number>();
+  protected state = new Uint8Array(1024);
+  /** Inputs not yet succeeded. */
+  protected waiting = new Int32Array(1024);
+  protected attempts = new Uint16Array(1024);
+  protected argKinds = new Uint8Array(1024);
+  protected priorities = new Int32Array(1024);
+  protected readonly failedIds: number[] = [];
+  protected cancelledFor: string | undefined;
+
+  constructor(runId: string) {
+    this.runId = runId;
+  }
+
+  /** Each task that failed, in the order they failed. */
+  failures(): TaskFailure[] {
+    return this.failedIds.map((id) => ({
+      id,
+      name: this.tasks[id]!.name,
+      label: this.labelOf(id),
+      attempts: this.attempts[id]!,
+      error: serializeError(this.errors.get(id)),
+    }));
+  }
+
+  /** How many tasks are in each state. */
+  counts(): Record<TaskState, number> {
+    const counts = Object.fromEntries(STATE_NAMES.map((s) => [s, 0])) as Record<TaskState, number>;
+    for (let id = 0; id < this.graph.size; id++) counts[STATE_NAMES[this.state[id]!]!]++;
+    return counts;
+  }
+
+  stateOf(id: number): TaskState {
+    return STATE_NAMES[this.state[id]!]!;
+  }
+
+  resultOf(id: number): unknown {
+    return this.values[id];
+  }
+
+  errorOf(id: number): Error {
+    let error = this.errors.get(id);
+    if (error !== undefined) return error;
+    const s = this.state[id]!;
+    if (s === UPSTREAM_FAILED) {
+      const up = this.upstream.get(id)!;
+      const us = this.state[up]!;
+      const how =
+        us === FAILED
+          ? 'failed'
+          : us === CANCELLED
+            ? 'was cancelled'
+            : 'did not run (upstream failed)';
+      error = new UpstreamFailedError(this.describe(id), this.ref(up), how, this.rootError(up));
+    } else if (s === CANCELLED) {
+      error = new CancelledError(
+        `task ${this.describe(id)} was cancelled: ${this.cancelledFor ?? 'cancelled'}`,
+      );
+    } else {
+      throw new WeftError(
+        'WEFT_INTERNAL',
+        `task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`,
+      );
+    }
+    this.errors.set(id, error);
+    return error;
+  }
+
+  describe(id: number): string {
+    return formatTask(this.ref(id));
+  }
+
+  nameOf(id: number): string {
+    return this.tasks[id]!.name;
+  }
+
+  labelOf(id: number): string | undefined {
+    return this.tasks[id]?.options.label;
+  }
+
+  protected eventBase(id: number) {
+    const task = this.tasks[id]!;
+    return {
+      runId: this.runId,
+      taskId: id,
+      name: task.name,
+      label: task.options.label,
+      attempt: this.attempts[id]!,
+      time: Date.now(),
+    };
+  }
+
+  protected ref(id: number): TaskRef {
+    return { id, name: this.tasks[id]!.name, label: this.labelOf(id) };
+  }
+
+  /** The error at the root of an upstream failure chain. */
+  protected rootError(id: number): Error | undefined {
+    let at = id;
+    while (this.state[at] === UPSTREAM_FAILED) at = this.upstream.get(at)!;
+    return this.errors.get(at);
+  }
+
+  protected grow(): void {
+    const size = this.state.length * 2;
+    const grow = <T extends Uint8Array | Uint16Array | Int32Array>(
+      a: T,
+      make: (n: number) => T,
+    ): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.state = grow(this.state, (n) => new Uint8Array(n));
+    this.waiting = grow(this.waiting, (n) => new Int32Array(n));
+    this.attempts = grow(this.attempts, (n) => new Uint16Array(n));
+    this.argKinds = grow(this.argKinds, (n) => new Uint8Array(n));
+    this.priorities = grow(this.priorities, (n) => new Int32Array(n));
+  }
+}

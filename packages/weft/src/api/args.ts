@@ -11,6 +11,12 @@ import { Future, type FutureHost } from './future.ts';
 export const ARGS_PLAIN = 0;
 export const ARGS_TOP_FUTURES = 1;
 export const ARGS_NESTED_FUTURES = 2;
+/**
+ * Every argument is a distinct future: the run keeps no argument list, it
+ * rebuilds it from the task's inputs at dispatch, so neither the list nor
+ * the futures in it outlive the submit call.
+ */
+export const ARGS_ONLY_FUTURES = 3;
 
 /**
  * Scans `args` for futures, appending the ids they stand for to `deps` (each
@@ -25,18 +31,22 @@ export function scanArgs(
   deps: number[],
 ): number {
   let kind = ARGS_PLAIN;
+  let futures = 0;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (typeof a !== 'object' || a === null) continue;
     if (a instanceof Future) {
       checkHost(a, host, task, `args[${i}]`);
       if (!deps.includes(a.id)) deps.push(a.id);
+      futures++;
       if (kind === ARGS_PLAIN) kind = ARGS_TOP_FUTURES;
     } else if (Array.isArray(a) || isPlainObject(a) || isThenable(a)) {
       if (scanNested(a, host, task, `args[${i}]`, deps, new Set())) kind = ARGS_NESTED_FUTURES;
     }
   }
-  return kind;
+  return kind === ARGS_TOP_FUTURES && futures === args.length && deps.length === futures
+    ? ARGS_ONLY_FUTURES
+    : kind;
 }
 
 function scanNested(
@@ -88,24 +98,23 @@ function checkHost(f: Future, host: FutureHost, task: string, path: string): voi
   }
 }
 
-/** The arguments with every future replaced by its value. */
+/**
+ * Replaces every future in `args` by its value: in place at the top level
+ * (the list belongs to the run) and by copy below it (those containers are
+ * the caller's).
+ */
 export function resolveArgs(
-  args: readonly unknown[],
+  args: unknown[],
   kind: number,
   lookup: (id: number) => unknown,
 ): unknown[] {
-  if (kind === ARGS_PLAIN) return args as unknown[];
-  const out = new Array(args.length);
+  if (kind === ARGS_PLAIN) return args;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    out[i] =
-      a instanceof Future
-        ? lookup(a.id)
-        : kind === ARGS_NESTED_FUTURES
-          ? resolveNested(a, lookup)
-          : a;
+    if (a instanceof Future) args[i] = lookup(a.id);
+    else if (kind === ARGS_NESTED_FUTURES) args[i] = resolveNested(a, lookup);
   }
-  return out;
+  return args;
 }
 
 function resolveNested(

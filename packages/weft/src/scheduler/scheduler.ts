@@ -7,7 +7,7 @@
  * and its value. Every state change goes through `#transition`.
  */
 
-import { resolveArgs } from '../api/args.ts';
+import { ARGS_ONLY_FUTURES, ARGS_PLAIN, resolveArgs } from '../api/args.ts';
 import type { FutureHost } from '../api/future.ts';
 import type { AnyArgs, Task } from '../api/task.ts';
 import { WeftError } from '../errors/base.ts';
@@ -130,7 +130,8 @@ export class Scheduler extends TaskTable implements FutureHost {
       this.#ready.priorities = this.priorities;
     }
     this.tasks[id] = task;
-    this.args[id] = args;
+    // With only futures as arguments, keep their count: the list is rebuilt from the inputs.
+    this.args[id] = argKind === ARGS_ONLY_FUTURES ? args.length : args;
     this.argKinds[id] = argKind;
     this.priorities[id] = task.options.priority;
     this.#unfinished++;
@@ -318,7 +319,7 @@ export class Scheduler extends TaskTable implements FutureHost {
     const attempt = ++this.attempts[id]!;
     this.#transition(id, RUNNING);
     if (this.state[id] !== RUNNING) return; // a listener cancelled the run
-    const args = resolveArgs(this.args[id]!, this.argKinds[id]!, this.#valueOf);
+    const args = this.#argsOf(id);
     let signal = this.#controller.signal;
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = task.options.timeoutMs;
@@ -385,6 +386,22 @@ export class Scheduler extends TaskTable implements FutureHost {
           ? this.graph.prerequisites(u)
           : undefined;
     });
+  }
+
+  /** The arguments of `id` with its inputs' values in place of futures, kept for retries. */
+  #argsOf(id: number): unknown[] {
+    const stored = this.args[id]!;
+    let args: unknown[];
+    if (typeof stored === 'number') {
+      args = this.graph.prerequisites(id);
+      args.length = stored; // inputs added later by addDependency are not arguments
+      for (let i = 0; i < args.length; i++) args[i] = this.values[args[i] as number];
+    } else {
+      args = resolveArgs(stored, this.argKinds[id]!, this.#valueOf);
+    }
+    this.args[id] = args;
+    this.argKinds[id] = ARGS_PLAIN;
+    return args;
   }
 
   #isCurrent(id: number, attempt: number): boolean {

@@ -21,7 +21,8 @@ export abstract class TaskTable {
   readonly runId: string;
   readonly graph: Graph = new Graph();
   protected tasks: Task[] = [];
-  protected args: (unknown[] | undefined)[] = [];
+  /** Each task's arguments, or their count when they are only its inputs (`ARGS_ONLY_FUTURES`). */
+  protected args: (unknown[] | number | undefined)[] = [];
   protected values: unknown[] = [];
   protected readonly errors = new Map<number, Error>();
   /** For each upstream_failed task, its input that did not succeed. */

@@ -8,7 +8,8 @@
 import type { LogFields, LogLevel } from '../api/logger.ts';
 import type { SerializedError } from '../errors/base.ts';
 
-interface TaskEventBase {
+/** What every task event carries. */
+export interface TaskEventBase {
   readonly runId: string;
   readonly taskId: number;
   readonly name: string;

@@ -3,7 +3,7 @@
  * The event a state transition emits. Built only when someone listens.
  */
 import { serializeError } from '../errors/base.ts';
-import type { TaskEvent } from '../events/events.ts';
+import type { TaskEvent, TaskEventBase } from '../events/events.ts';
 import {
   CACHED,
   CANCELLED,
@@ -23,17 +23,8 @@ export interface TransitionDetail {
   readonly reason?: string;
 }
 
-interface Base {
-  readonly runId: string;
-  readonly taskId: number;
-  readonly name: string;
-  readonly label: string | undefined;
-  readonly attempt: number;
-  readonly time: number;
-}
-
 export function transitionEvent(
-  base: Base,
+  base: TaskEventBase,
   to: number,
   detail: TransitionDetail | undefined,
 ): TaskEvent {

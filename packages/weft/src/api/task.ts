@@ -4,6 +4,7 @@
  * function with a stable name; `submit` turns a call of it into a node of the
  * run's graph. Options are compiled once here, never on the hot path.
  */
+import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/errors.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from './logger.ts';
@@ -77,6 +78,11 @@ export interface CompiledTaskOptions {
   readonly timeoutMs: number;
   readonly requirements: CompiledRequirements | undefined;
   readonly priority: number;
+  /**
+   * URL of the module that called `task()`, where a worker in another thread
+   * or process imports the task from (by its name among the module's exports).
+   */
+  readonly module: string | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: task arguments are checked at submit, per task.
@@ -143,7 +149,8 @@ export function task<A extends AnyArgs, R>(
       `task ${name}: the second argument must be a function (ctx, ...args) => result`,
     );
   }
-  return new TaskDefinition(compileOptions(options, name, undefined), fn) as unknown as Task<
+  const compiled = { ...compileOptions(options, name, undefined), module: callerModule() };
+  return new TaskDefinition(compiled, fn) as unknown as Task<
     A,
     Awaited<R>
   >;
@@ -193,5 +200,19 @@ function compileOptions(
     requirements:
       o.requirements !== undefined ? compileRequirements(o.requirements, name) : base?.requirements,
     priority,
+    module: base?.module,
   };
+}
+
+/** The URL of the module that called `task()`, read from the stack. */
+function callerModule(): string | undefined {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 1;
+  Error.captureStackTrace(holder, task);
+  Error.stackTraceLimit = limit;
+  const frame = holder.stack?.split('\n')[1];
+  const m = frame === undefined ? null : /(?:\(|at )((?:file:|\/)[^)]*?):\d+:\d+\)?\s*$/.exec(frame);
+  if (m === null) return undefined;
+  return m[1]!.startsWith('/') ? pathToFileURL(m[1]!).href : m[1];
 }

@@ -35,7 +35,37 @@ export {
 export * from './errors/errors.ts';
 export type * from './events/events.ts';
 export type { Capacity, Executor, Invocation } from './executor/executor.ts';
-export { type InlineOptions, inline } from './executor/inline.ts';
+export { createInlineExecutor, type InlineOptions } from './executor/inline.ts';
+export {
+  type ExecutorChoice,
+  type ExecutorFactory,
+  executor,
+  executorKinds,
+  inline,
+  registerExecutorKind,
+} from './executor/kinds.ts';
+export { defineConfig, type WeftConfig } from './config/define-config.ts';
+export { findConfigFile, loadConfigFile } from './config/load-config.ts';
+export {
+  ConfigError,
+  ConfigFileError,
+  MissingResourceError,
+  NotProcessSafeError,
+  ResourceCreateError,
+  ResourceCycleError,
+  ResourceSetError,
+} from './resources/errors.ts';
+export {
+  type Disposing,
+  type ResourceContext,
+  type ResourceDefinition,
+  type ResourceOptions,
+  type ResourceScope,
+  type ResourcesFor,
+  type ResourceTypes,
+  resource,
+} from './resources/resource.ts';
+export { type ResourceSet, type ResourceValues, resourceSet } from './resources/resource-set.ts';
 export { Graph } from './graph/graph.ts';
 export type { TaskState } from './scheduler/state.ts';
 export type { Duration } from './util/duration.ts';

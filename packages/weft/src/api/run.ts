@@ -15,20 +15,40 @@ import {
 } from '../errors/errors.ts';
 import { EventBus, eventStream } from '../events/bus.ts';
 import type { EventListener, RunEvent } from '../events/events.ts';
-import type { Executor } from '../executor/executor.ts';
-import { inline } from '../executor/inline.ts';
+import type { ExecutorChoice } from '../executor/kinds.ts';
+import { MissingResourceError, NotProcessSafeError } from '../resources/errors.ts';
+import type { ResourceSet } from '../resources/resource-set.ts';
+import type { ResourceScope } from '../resources/scope.ts';
 import type { InvocationHost } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import { scanArgs } from './args.ts';
 import { Future } from './future.ts';
 import { createLogger, type Logger, type LogRecord } from './logger.ts';
+import { emptyStream, newRunId, notATask, resolveFutures } from './run-helpers.ts';
+import { prepareRun } from './run-setup.ts';
 import { type SubmitScope, submitScope } from './scope.ts';
 import { type AnyArgs, isTask, type Task } from './task.ts';
 
 export interface RunOptions {
-  /** Where tasks run. @default inline() */
-  readonly executor?: Executor;
+  /** The resource set to run under (a mode given directly). */
+  readonly resources?: ResourceSet;
+  /** The mode to load from the nearest `weft.config.ts` (else `WEFT_MODE`). */
+  readonly mode?: string;
+  /** Where to look for `weft.config.ts` from. @default process.cwd() */
+  readonly cwd?: string;
+  /** Config values keyed by resource name: `{ db: { url } }`. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Config overrides by path: `{ 'db.url': '...' }`. They win over every other source. */
+  readonly set?: Readonly<Record<string, unknown>>;
+  /** The run's parameters, given to resources as `ctx.params`. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * Where tasks run, overriding the mode's executor: a kind (`'inline'`), a kind
+   * with options (`{ kind: 'inline', concurrency: 4 }`), an executor definition
+   * (`inline()`), or an executor. @default the mode's, else inline()
+   */
+  readonly executor?: ExecutorChoice;
   /** Run every task that does not depend on a failure, instead of stopping at the first. @default false */
   readonly keepGoing?: boolean;
   /** The run's id. @default a new time-ordered id */
@@ -111,39 +131,34 @@ class Run implements InvocationHost, SubmitScope {
   readonly labels = new Map<string, number>();
   readonly parentId = -1;
   readonly attempt = 0;
-  #finished = false;
   /** True once `run_finished` was emitted. */
   ended = false;
-  /** The first error an event listener threw; it fails the run. */
-  #listenerError: unknown;
-  readonly #scheduler: Scheduler;
-  readonly #executor: Executor;
-  readonly #ownsExecutor: boolean;
-  readonly #logger: Logger | undefined;
+  readonly #options: RunOptions;
   readonly #graceMs: number;
   readonly #keepGoing: boolean;
+  #logger: Logger | undefined;
+  #scheduler: Scheduler | undefined;
+  #scope: ResourceScope | undefined;
+  #executorName = '';
+  #remote = false;
+  #finished = false;
   #cancelledByUser = false;
+  #pendingCancel: string | undefined;
+  /** The first error an event listener threw; it fails the run. */
+  #listenerError: unknown;
+  /** Tasks whose declared resources were checked against the set. */
+  readonly #checked = new WeakSet<Task>();
   /** Scratch list of a submission's dependencies (the scheduler copies what it keeps). */
   readonly #deps: number[] = [];
 
   constructor(options: RunOptions) {
+    this.#options = options;
     this.runId = options.runId ?? newRunId();
     this.#graceMs = parseDuration(options.cancelGrace ?? '5s', 'run: cancelGrace');
-    this.#executor = options.executor ?? inline();
-    this.#ownsExecutor = options.executor === undefined;
     this.#logger = options.logger;
     this.#keepGoing = options.keepGoing ?? false;
     this.bus.onListenerError = (error) => this.#onListenerError(error);
     if (options.onEvent) this.bus.on(options.onEvent);
-    this.#scheduler = new Scheduler({
-      runId: this.runId,
-      executor: this.#executor,
-      keepGoing: this.#keepGoing,
-      bus: this.bus,
-      host: this,
-    });
-    // Every task without a timeout shares the run's signal; many listeners are expected.
-    setMaxListeners(0, this.#scheduler.signal);
     const external = options.signal;
     if (external) {
       if (external.aborted) this.cancel("the run's signal was already aborted");
@@ -159,24 +174,32 @@ class Run implements InvocationHost, SubmitScope {
     if (this.#listenerError !== undefined) return;
     this.#listenerError = error;
     queueMicrotask(() =>
-      this.#scheduler.cancel(`an event listener threw: ${serializeError(error).message}`),
+      this.#cancelScheduler(`an event listener threw: ${serializeError(error).message}`),
     );
   }
 
   cancel(reason: string): void {
-    if (this.#scheduler.cancelReason === undefined) this.#cancelledByUser = true;
-    this.#scheduler.cancel(reason);
+    if (this.#scheduler?.cancelReason === undefined && this.#pendingCancel === undefined) {
+      this.#cancelledByUser = true;
+    }
+    this.#cancelScheduler(reason);
+  }
+
+  #cancelScheduler(reason: string): void {
+    if (this.#scheduler === undefined) this.#pendingCancel ??= reason;
+    else this.#scheduler.cancel(reason);
   }
 
   submit(task: Task, args: AnyArgs, parentId: number): Future {
     if (!isTask(task)) throw notATask(task);
-    if (this.#finished) {
+    const sched = this.#scheduler;
+    if (this.#finished || sched === undefined) {
       throw new WeftError(
         'WEFT_RUN_FINISHED',
         `submit(${task.name}): run ${this.runId} has finished; a task that outlived its run cannot add to it`,
       );
     }
-    const sched = this.#scheduler;
+    if (task.options.resources.length > 0 && !this.#checked.has(task)) this.#checkResources(task);
     const deps = this.#deps;
     deps.length = 0;
     const kind = scanArgs(args, sched, task.name, deps);
@@ -197,8 +220,25 @@ class Run implements InvocationHost, SubmitScope {
     return new Future(sched, id);
   }
 
+  /** A task's resources must be in the set, and rebuildable where the executor runs it. */
+  #checkResources(task: Task): void {
+    const scope = this.#scope!;
+    for (const name of task.options.resources) {
+      const def = scope.definition(name);
+      if (def === undefined) throw new MissingResourceError(name, `task ${task.name}`, scope.names);
+      if (this.#remote && !def.processSafe && def.scope !== 'worker') {
+        throw new NotProcessSafeError(name, task.name, this.#executorName);
+      }
+    }
+    this.#checked.add(task);
+  }
+
   taskLogger(taskId: number, attempt: number): Logger {
-    const name = this.#scheduler.describe(taskId);
+    return this.#logSink(taskId, attempt, this.#scheduler!.describe(taskId));
+  }
+
+  /** A logger whose records become log events and reach the run's logger. */
+  #logSink(taskId: number, attempt: number, task: string | undefined): Logger {
     return createLogger((record: LogRecord) => {
       if (this.bus.active) {
         this.bus.emit({
@@ -210,21 +250,45 @@ class Run implements InvocationHost, SubmitScope {
           time: Date.now(),
         });
       }
-      this.#logger?.[record.level](record.message, {
-        ...record.fields,
-        runId: this.runId,
-        task: name,
-        taskId,
-        attempt,
-      });
+      const where =
+        task === undefined ? { runId: this.runId } : { runId: this.runId, task, taskId, attempt };
+      this.#logger?.[record.level](record.message, { ...record.fields, ...where });
     });
   }
 
   async execute(main: () => unknown): Promise<unknown> {
     await Promise.resolve(); // let the caller subscribe to events first
-    const sched = this.#scheduler;
-    if (this.bus.active)
-      this.bus.emit({ type: 'run_started', runId: this.runId, time: Date.now() });
+    this.#emit({ type: 'run_started', runId: this.runId, time: Date.now() });
+    let prepared: Awaited<ReturnType<typeof prepareRun>>;
+    try {
+      prepared = await prepareRun(this.#options, this.runId, this.#logSink(-1, 0, undefined));
+    } catch (error) {
+      this.#end('failed');
+      throw error;
+    }
+    this.#scope = prepared.scope;
+    this.#logger ??= prepared.logger;
+    this.#executorName = prepared.executor.name;
+    this.#remote = prepared.executor.remote === true;
+    const sched = new Scheduler({
+      runId: this.runId,
+      executor: prepared.executor,
+      keepGoing: this.#keepGoing,
+      bus: this.bus,
+      host: this,
+    });
+    this.#scheduler = sched;
+    // Every task without a timeout shares the run's signal; many listeners are expected.
+    setMaxListeners(0, sched.signal);
+    if (this.#pendingCancel !== undefined) sched.cancel(this.#pendingCancel);
+    try {
+      return await this.#drive(sched, main);
+    } finally {
+      await prepared.scope[Symbol.asyncDispose]();
+    }
+  }
+
+  async #drive(sched: Scheduler, main: () => unknown): Promise<unknown> {
     let value: unknown;
     let mainError: unknown;
     let mainFailed = false;
@@ -261,44 +325,21 @@ class Run implements InvocationHost, SubmitScope {
         : failures.length > 0 || mainFailed
           ? 'failed'
           : 'succeeded';
-    if (this.#ownsExecutor) await this.#executor[Symbol.asyncDispose]();
-    this.ended = true;
-    if (this.bus.active) {
-      this.bus.emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });
-    }
+    this.#end(state);
     if (state === 'cancelled')
       throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');
     if (state === 'failed')
       throw new RunFailedError(this.runId, failures, mainFailed ? mainError : undefined);
     return value;
   }
-}
 
-async function resolveFutures(value: unknown): Promise<unknown> {
-  if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Future) return await value;
-  if (Array.isArray(value)) return Promise.all(value.map(resolveFutures));
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const entries = await Promise.all(
-    Object.entries(value).map(async ([k, v]) => [k, await resolveFutures(v)] as const),
-  );
-  return Object.fromEntries(entries);
-}
+  #end(state: 'succeeded' | 'failed' | 'cancelled'): void {
+    this.#finished = true;
+    this.ended = true;
+    this.#emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });
+  }
 
-function notATask(value: unknown): NotATaskError {
-  const what = describeValue(value);
-  const hint =
-    typeof value === 'function'
-      ? ` Wrap it: export const ${value.name || 'myTask'} = task('${value.name || 'myTask'}', async (ctx, ...args) => ...)`
-      : '';
-  return new NotATaskError(`submit() expects a task made with task(), got ${what}.${hint}`);
-}
-
-function emptyStream(): AsyncIterable<RunEvent> {
-  return { async *[Symbol.asyncIterator]() {} };
-}
-
-function newRunId(): string {
-  return `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  #emit(event: RunEvent): void {
+    if (this.bus.active) this.bus.emit(event);
+  }
 }

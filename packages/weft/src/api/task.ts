@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/errors.ts';
+import type { ResourcesFor } from '../resources/resource.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from './logger.ts';
 import {
@@ -15,7 +16,7 @@ import {
 } from './requirements.ts';
 
 /** What a running task receives as its first argument. */
-export interface TaskContext {
+export interface TaskContext<R = Readonly<Record<string, unknown>>> {
   /** The run this task belongs to. */
   readonly runId: string;
   /** The task instance's id, unique and stable within its run. */
@@ -30,6 +31,8 @@ export interface TaskContext {
   readonly log: Logger;
   /** Fires when the attempt times out or the run is cancelled. */
   readonly signal: AbortSignal;
+  /** The resources the task declared (`task({ resources: ['db'] }, ...)`), created for it. */
+  readonly resources: R;
 }
 
 /** How retries wait: exponential backoff with jitter. */
@@ -60,9 +63,11 @@ export interface SubmitOptions {
 }
 
 /** Options of `task({ ... }, fn)`. */
-export interface TaskOptions extends Omit<SubmitOptions, 'label'> {
+export interface TaskOptions<K extends string = string> extends Omit<SubmitOptions, 'label'> {
   /** The task's stable identity. */
   readonly name: string;
+  /** Names of the resources the task uses, as `ctx.resources.<name>`; checked at submit. */
+  readonly resources?: readonly K[];
 }
 
 /** Options as the scheduler uses them: validated, parsed, defaults filled in. */
@@ -78,6 +83,8 @@ export interface CompiledTaskOptions {
   readonly timeoutMs: number;
   readonly requirements: CompiledRequirements | undefined;
   readonly priority: number;
+  /** Names of the resources the task uses. */
+  readonly resources: readonly string[];
   /**
    * URL of the module that called `task()`, where a worker in another thread
    * or process imports the task from (by its name among the module's exports).
@@ -92,6 +99,7 @@ export type AnyArgs = any[];
 export type TaskFn<A extends AnyArgs, R> = (ctx: TaskContext, ...args: A) => R | Promise<R>;
 
 const TASK = Symbol.for('weft.task');
+const NO_RESOURCES: readonly string[] = Object.freeze([]);
 
 /** A task definition. Pass it to `submit`; call `.with()` for a variant. */
 export interface Task<A extends AnyArgs = AnyArgs, R = unknown> {
@@ -129,6 +137,14 @@ class TaskDefinition<A extends AnyArgs, R> implements Task<A, R> {
  * export const clean = task({ name: 'clean', retries: 2, timeout: '30s' },
  *   async (ctx, rows: Row[]) => rows.filter(isValid));
  */
+export function task<const K extends string, A extends AnyArgs, R>(
+  options: TaskOptions<K> & { readonly resources: readonly K[] },
+  fn: (ctx: TaskContext<ResourcesFor<K>>, ...args: A) => R | Promise<R>,
+): Task<A, Awaited<R>>;
+export function task<A extends AnyArgs, R>(
+  nameOrOptions: string | TaskOptions,
+  fn: TaskFn<A, R>,
+): Task<A, Awaited<R>>;
 export function task<A extends AnyArgs, R>(
   nameOrOptions: string | TaskOptions,
   fn: TaskFn<A, R>,
@@ -149,11 +165,16 @@ export function task<A extends AnyArgs, R>(
       `task ${name}: the second argument must be a function (ctx, ...args) => result`,
     );
   }
-  const compiled = { ...compileOptions(options, name, undefined), module: callerModule() };
-  return new TaskDefinition(compiled, fn) as unknown as Task<
-    A,
-    Awaited<R>
-  >;
+  const resources = options.resources ?? NO_RESOURCES;
+  if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string' || r === '')) {
+    throw new InvalidOptionError(`task ${name}: resources must be an array of resource names`);
+  }
+  const compiled = {
+    ...compileOptions(options, name, undefined),
+    resources: Object.freeze([...new Set(resources)]),
+    module: callerModule(),
+  };
+  return new TaskDefinition(compiled, fn) as unknown as Task<A, Awaited<R>>;
 }
 
 /** True for a task made by `task()`, from any copy of weft loaded in this realm. */
@@ -200,6 +221,7 @@ function compileOptions(
     requirements:
       o.requirements !== undefined ? compileRequirements(o.requirements, name) : base?.requirements,
     priority,
+    resources: base?.resources ?? NO_RESOURCES,
     module: base?.module,
   };
 }
@@ -212,7 +234,8 @@ function callerModule(): string | undefined {
   Error.captureStackTrace(holder, task);
   Error.stackTraceLimit = limit;
   const frame = holder.stack?.split('\n')[1];
-  const m = frame === undefined ? null : /(?:\(|at )((?:file:|\/)[^)]*?):\d+:\d+\)?\s*$/.exec(frame);
+  const m =
+    frame === undefined ? null : /(?:\(|at )((?:file:|\/)[^)]*?):\d+:\d+\)?\s*$/.exec(frame);
   if (m === null) return undefined;
   return m[1]!.startsWith('/') ? pathToFileURL(m[1]!).href : m[1];
 }

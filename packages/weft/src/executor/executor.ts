@@ -53,6 +53,11 @@ export interface Executor extends AsyncDisposable {
   /** A short name for messages (`inline`, `threads`, ...). */
   readonly name: string;
   readonly capacity: Capacity;
+  /**
+   * True when tasks run outside the coordinator's JavaScript realm (another
+   * thread, process or machine): in-memory resources cannot follow them.
+   */
+  readonly remote?: boolean;
   /** Runs one invocation; see the module's contract. */
   run(invocation: Invocation, signal: AbortSignal): Promise<unknown>;
 }

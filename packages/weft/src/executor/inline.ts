@@ -54,11 +54,12 @@ function invoke(invocation: Invocation): Promise<unknown> {
 }
 
 /**
- * The in-process executor.
+ * The in-process executor itself (for direct use; in resource sets, use the
+ * `inline()` definition).
  * @example
- * await run(main, { executor: inline({ concurrency: 8 }) });
+ * await run(main, { executor: createInlineExecutor({ concurrency: 8 }) });
  */
-export function inline(options: InlineOptions = {}): Executor {
+export function createInlineExecutor(options: InlineOptions = {}): Executor {
   const concurrency = options.concurrency ?? Number.POSITIVE_INFINITY;
   if (!(concurrency >= 1)) {
     throw new InvalidOptionError(

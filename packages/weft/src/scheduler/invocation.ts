@@ -16,6 +16,8 @@ export interface InvocationHost {
   submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }
 
+const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export class TaskInvocation implements Invocation, SubmitScope {
   readonly #host: InvocationHost;
   readonly runId: string;
@@ -24,6 +26,8 @@ export class TaskInvocation implements Invocation, SubmitScope {
   readonly task: Task;
   readonly args: readonly unknown[];
   readonly signal: AbortSignal;
+  /** The task's declared resources, filled in before it runs. */
+  resources: Readonly<Record<string, unknown>> = NO_RESOURCES;
   #log: Logger | undefined;
 
   constructor(

@@ -1,0 +1,132 @@
+/**
+ * @module
+ * Everything a run settles before its main function starts: which resource
+ * set (given, or a mode of the nearest `weft.config.ts`), which executor,
+ * the merged config, and the checks that must fail before any task runs (a
+ * missing resource, a dependency cycle, a config that fails its schema).
+ */
+
+import type { WeftConfig } from '../config/define-config.ts';
+import { findConfigFile, loadConfigFile, selectMode } from '../config/load-config.ts';
+import { mergeConfig } from '../config/sources.ts';
+import type { Executor } from '../executor/executor.ts';
+import { type ExecutorChoice, executorOfKind, inline } from '../executor/kinds.ts';
+import { ConfigFileError, ResourceSetError } from '../resources/errors.ts';
+import { gateExecutor } from '../resources/gate.ts';
+import { isResourceDefinition, type ResourceDefinition } from '../resources/resource.ts';
+import { type ResourceSet, resourceSet, withResource } from '../resources/resource-set.ts';
+import { ResourceScope } from '../resources/scope.ts';
+import type { Logger } from './logger.ts';
+
+/** The part of the run options that setup reads. */
+export interface SetupOptions {
+  readonly resources?: ResourceSet;
+  readonly mode?: string;
+  readonly cwd?: string;
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly set?: Readonly<Record<string, unknown>>;
+  readonly executor?: ExecutorChoice;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+export interface PreparedRun {
+  readonly scope: ResourceScope;
+  /** The executor as the scheduler uses it (creating tasks' resources on first use). */
+  readonly executor: Executor;
+  /** The set's `logger` resource, if it has one. */
+  readonly logger: Logger | undefined;
+  /** The mode's name, when a mode was loaded from a config file. */
+  readonly mode: string | undefined;
+}
+
+const EMPTY: ResourceSet = resourceSet({});
+
+/** Settles the run's resources and executor; on failure, disposes what it made and throws. */
+export async function prepareRun(
+  options: SetupOptions,
+  runId: string,
+  log: Logger,
+): Promise<PreparedRun> {
+  let set = options.resources ?? EMPTY;
+  let file: WeftConfig | undefined;
+  let mode: string | undefined;
+  if (options.resources === undefined && (options.mode !== undefined || process.env.WEFT_MODE)) {
+    const dir = options.cwd ?? process.cwd();
+    const path = findConfigFile(dir);
+    if (path === undefined) {
+      throw new ConfigFileError(
+        `mode "${options.mode ?? process.env.WEFT_MODE}" was asked for, but no weft.config.ts was found from ${dir} upward`,
+      );
+    }
+    file = await loadConfigFile(path);
+    const chosen = selectMode(file, path, options.mode);
+    set = chosen.set;
+    mode = chosen.name;
+  }
+  const choice = options.executor ?? file?.executor;
+  let external: Executor | undefined;
+  if (choice !== undefined) {
+    if (isExecutor(choice)) external = choice;
+    else set = withResource(set, 'executor', toDefinition(choice));
+  } else if (set.definitions.executor === undefined) {
+    set = withResource(set, 'executor', inline());
+  }
+  const scope = new ResourceScope({
+    set,
+    config: mergeConfig({
+      file: file?.config,
+      options: options.config,
+      env: process.env,
+      overrides: options.set,
+    }),
+    runId,
+    params: options.params ?? {},
+    log,
+  });
+  try {
+    await scope.validateAll();
+    const executor = external ?? ((await scope.ensure(['executor'])).executor as Executor);
+    if (!isExecutor(executor)) {
+      throw new ResourceSetError(
+        'resource "executor" did not create an executor (an object with name, capacity and run)',
+      );
+    }
+    const logger = scope.has('logger')
+      ? ((await scope.ensure(['logger'])).logger as Logger)
+      : undefined;
+    const onlyRoles = scope.names.every((n) => n === 'executor' || n === 'logger');
+    return { scope, executor: onlyRoles ? executor : gateExecutor(executor, scope), logger, mode };
+  } catch (error) {
+    await scope[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+function toDefinition(choice: Exclude<ExecutorChoice, Executor>): ResourceDefinition<Executor> {
+  if (isResourceDefinition(choice)) {
+    if (choice.role !== 'executor') {
+      throw new ResourceSetError(
+        'the executor option got a resource definition that is not an executor',
+      );
+    }
+    return choice as ResourceDefinition<Executor>;
+  }
+  if (typeof choice === 'string') return executorOfKind(choice);
+  if (typeof choice === 'object' && choice !== null && typeof choice.kind === 'string') {
+    const { kind, ...rest } = choice;
+    return executorOfKind(kind, rest);
+  }
+  throw new ResourceSetError(
+    "the executor option must be a kind ('inline', 'threads', 'processes'), { kind, ...options }, an executor definition, or an executor",
+  );
+}
+
+function isExecutor(value: unknown): value is Executor {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Executor).run === 'function' &&
+    typeof (value as Executor).capacity === 'object' &&
+    !isResourceDefinition(value)
+  );
+}

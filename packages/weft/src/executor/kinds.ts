@@ -1,0 +1,119 @@
+/**
+ * @module
+ * Executors as resources. `inline()` (and, with the executors issue,
+ * `threads()` and `processes()`) return resource definitions for the
+ * `executor` key of a resource set; `executor()` picks its implementation
+ * from config (`{ kind: 'inline' | 'threads' | 'processes', ...options }`),
+ * so switching between in-process and parallel execution is a config change.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { makeDefinition, type ResourceDefinition } from '../resources/resource.ts';
+import type { Executor } from './executor.ts';
+import { createInlineExecutor, type InlineOptions } from './inline.ts';
+
+/** Makes an executor of one kind from its options. */
+export type ExecutorFactory = (
+  options: Readonly<Record<string, unknown>>,
+) => Executor | Promise<Executor>;
+
+const factories = new Map<string, ExecutorFactory>([
+  ['inline', (options) => createInlineExecutor(options as InlineOptions)],
+]);
+
+/** Makes `kind` available to `executor()`, the `executor` run option and config files (for plugins). */
+export function registerExecutorKind(kind: string, factory: ExecutorFactory): void {
+  factories.set(kind, factory);
+}
+
+/** The kinds `executor()` knows. */
+export function executorKinds(): string[] {
+  return [...factories.keys()];
+}
+
+/** How an executor is chosen: a kind, a kind with options, a definition, or an executor itself. */
+export type ExecutorChoice =
+  | string
+  | { readonly kind: string; readonly [option: string]: unknown }
+  | ResourceDefinition<Executor>
+  | Executor;
+
+/** An executor definition of a known kind with the given options. */
+export function executorOfKind(
+  kind: string,
+  options: Readonly<Record<string, unknown>> = {},
+): ResourceDefinition<Executor> {
+  return makeDefinition<Executor>(
+    { config: kindSchema(kind), create: ({ config }) => build(config as KindConfig, options) },
+    'executor',
+  );
+}
+
+/**
+ * An executor whose kind and options come from config, defaulting to `defaults`.
+ * @example
+ * const prod = resourceSet({ executor: executor({ kind: 'inline' }) });
+ * await run(main, { resources: prod, config: { executor: { kind: 'threads', max: 4 } } });
+ */
+export function executor(
+  defaults: { readonly kind?: string; readonly [option: string]: unknown } = {},
+): ResourceDefinition<Executor> {
+  return makeDefinition<Executor>(
+    {
+      config: kindSchema(defaults.kind ?? 'inline'),
+      create: ({ config }) => build(config as KindConfig, defaults),
+    },
+    'executor',
+  );
+}
+
+/**
+ * The in-process executor, as a resource definition.
+ * @example
+ * const dev = resourceSet({ executor: inline({ concurrency: 8 }) });
+ */
+export function inline(options: InlineOptions = {}): ResourceDefinition<Executor> {
+  createInlineExecutor(options); // check the options now, not when the run starts
+  return makeDefinition<Executor>({ create: () => createInlineExecutor(options) }, 'executor');
+}
+
+interface KindConfig {
+  readonly kind: string;
+  readonly [option: string]: unknown;
+}
+
+function build(
+  config: KindConfig,
+  defaults: Readonly<Record<string, unknown>>,
+): Executor | Promise<Executor> {
+  const { kind, ...options } = config;
+  const { kind: _ignored, ...base } = defaults;
+  return factories.get(kind)!({ ...base, ...options });
+}
+
+/** Config of an executor: `{ kind, ...options }`, where kind must be registered. */
+function kindSchema(defaultKind: string): StandardSchemaV1<unknown, KindConfig> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'weft',
+      validate(value: unknown) {
+        const config = value === undefined ? {} : value;
+        if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+          return { issues: [{ message: 'expected an object like { kind: "threads", max: 4 }' }] };
+        }
+        const kind = (config as { kind?: unknown }).kind ?? defaultKind;
+        if (typeof kind !== 'string' || !factories.has(kind)) {
+          return {
+            issues: [
+              {
+                message: `unknown executor kind; expected one of: ${executorKinds().join(', ')}`,
+                path: ['kind'],
+              },
+            ],
+          };
+        }
+        return { value: { ...(config as object), kind } };
+      },
+    },
+  };
+}

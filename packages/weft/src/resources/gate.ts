@@ -1,0 +1,32 @@
+/**
+ * @module
+ * Lazy resources for tasks: wraps the run's executor so that a task's
+ * declared resources are created (once, dependencies first) just before its
+ * first use, and handed to it as `ctx.resources`. Tasks that declare none
+ * pass straight through.
+ */
+import type { Executor, Invocation } from '../executor/executor.ts';
+import type { ResourceScope } from './scope.ts';
+
+/** The part of an invocation the gate fills in. */
+interface WithResources {
+  resources: Readonly<Record<string, unknown>>;
+}
+
+export function gateExecutor(inner: Executor, scope: ResourceScope): Executor {
+  return {
+    name: inner.name,
+    capacity: inner.capacity,
+    remote: inner.remote,
+    run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
+      const keys = invocation.task.options.resources;
+      if (keys.length === 0) return inner.run(invocation, signal);
+      return scope.ensure(keys).then((values) => {
+        (invocation as unknown as WithResources).resources = Object.freeze(values);
+        return inner.run(invocation, signal);
+      });
+    },
+    // The scope owns (and disposes) the executor it created.
+    [Symbol.asyncDispose]: async () => {},
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * @module
+ * Validating a resource's config with its Standard Schema (zod, valibot,
+ * arktype, ...). Errors name the resource and the path of each bad value,
+ * never the value itself.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { ConfigError } from './errors.ts';
+
+/** The validated (and possibly transformed) config, or a `ConfigError`. */
+export async function validateConfig(
+  schema: StandardSchemaV1 | undefined,
+  value: unknown,
+  resource: string,
+): Promise<unknown> {
+  if (schema === undefined) return value;
+  let result = schema['~standard'].validate(value);
+  if (result instanceof Promise) result = await result;
+  if (result.issues === undefined) return result.value;
+  throw new ConfigError(
+    resource,
+    result.issues.map((issue) => ({
+      path: formatPath(resource, issue.path),
+      message: issue.message,
+    })),
+  );
+}
+
+function formatPath(resource: string, path: StandardSchemaV1.Issue['path']): string {
+  let out = resource;
+  for (const segment of path ?? []) {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  }
+  return out;
+}

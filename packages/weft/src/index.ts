@@ -25,6 +25,8 @@ export {
   type TaskOptions,
   task,
 } from './api/task.ts';
+export { defineConfig, type WeftConfig } from './config/define-config.ts';
+export { findConfigFile, loadConfigFile } from './config/load-config.ts';
 export {
   deserializeError,
   isWeftError,
@@ -44,8 +46,7 @@ export {
   inline,
   registerExecutorKind,
 } from './executor/kinds.ts';
-export { defineConfig, type WeftConfig } from './config/define-config.ts';
-export { findConfigFile, loadConfigFile } from './config/load-config.ts';
+export { Graph } from './graph/graph.ts';
 export {
   ConfigError,
   ConfigFileError,
@@ -66,6 +67,5 @@ export {
   resource,
 } from './resources/resource.ts';
 export { type ResourceSet, type ResourceValues, resourceSet } from './resources/resource-set.ts';
-export { Graph } from './graph/graph.ts';
 export type { TaskState } from './scheduler/state.ts';
 export type { Duration } from './util/duration.ts';

@@ -8,4 +8,7 @@ runExecutorContract({
   create: () => createInlineExecutor({ concurrency: 2, resources: { cpus: 2 } }),
 });
 
-runExecutorContract({ name: 'inline (1 slot)', create: () => createInlineExecutor({ concurrency: 1 }) });
+runExecutorContract({
+  name: 'inline (1 slot)',
+  create: () => createInlineExecutor({ concurrency: 1 }),
+});

@@ -1,18 +1,6 @@
-/**
- * @module
- * `run(main, options)` and `startRun(main, options)`: a run scope. The main
- * function submits tasks; the run dispatches them, waits for every one, and
- * returns what main returned with its futures replaced by their values.
- */
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { describeValue, serializeError, WeftError } from '../errors/base.ts';
-import {
-  DuplicateLabelError,
-  NotATaskError,
-  RunCancelledError,
-  RunFailedError,
-} from '../errors/errors.ts';
+import { serializeError, WeftError } from '../errors/base.ts';
+import { DuplicateLabelError, RunCancelledError, RunFailedError } from '../errors/errors.ts';
 import { EventBus, eventStream } from '../events/bus.ts';
 import type { EventListener, RunEvent } from '../events/events.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';

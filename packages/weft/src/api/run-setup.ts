@@ -94,8 +94,9 @@ export async function prepareRun(
     const logger = scope.has('logger')
       ? ((await scope.ensure(['logger'])).logger as Logger)
       : undefined;
-    const onlyRoles = scope.names.every((n) => n === 'executor' || n === 'logger');
-    return { scope, executor: onlyRoles ? executor : gateExecutor(executor, scope), logger, mode };
+    // Without resources besides the executor, no task can declare one: skip the gate.
+    const bare = scope.names.length === 1;
+    return { scope, executor: bare ? executor : gateExecutor(executor, scope), logger, mode };
   } catch (error) {
     await scope[Symbol.asyncDispose]();
     throw error;

@@ -208,16 +208,25 @@ class Run implements InvocationHost, SubmitScope {
     return new Future(sched, id);
   }
 
-  /** A task's resources must be in the set, and rebuildable where the executor runs it. */
+  /**
+   * A task's resources must be in the set and, under a remote executor,
+   * rebuildable where it runs the task: they and everything they are made from.
+   */
   #checkResources(task: Task): void {
     const scope = this.#scope!;
-    for (const name of task.options.resources) {
+    const seen = new Set<string>();
+    const visit = (name: string, neededBy: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
       const def = scope.definition(name);
-      if (def === undefined) throw new MissingResourceError(name, `task ${task.name}`, scope.names);
+      if (def === undefined) throw new MissingResourceError(name, neededBy, scope.names);
+      // A worker-scoped resource is made anew in each worker: being per-process is what it asks for.
       if (this.#remote && !def.processSafe && def.scope !== 'worker') {
         throw new NotProcessSafeError(name, task.name, this.#executorName);
       }
-    }
+      for (const dep of def.dependsOn) visit(dep, `resource "${name}"`);
+    };
+    for (const name of task.options.resources) visit(name, `task ${task.name}`);
     this.#checked.add(task);
   }
 

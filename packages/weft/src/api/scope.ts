@@ -16,4 +16,8 @@ export interface SubmitScope {
   submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }
 
-export const submitScope: AsyncLocalStorage<SubmitScope> = new AsyncLocalStorage<SubmitScope>();
+// One store per process, shared by every copy of weft loaded in it (a task
+// module may resolve weft to another copy than the code that runs it).
+const KEY = Symbol.for('weft.submitScope');
+export const submitScope = ((globalThis as Record<symbol, unknown>)[KEY] ??=
+  new AsyncLocalStorage<SubmitScope>()) as AsyncLocalStorage<SubmitScope>;

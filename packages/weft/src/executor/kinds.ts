@@ -16,9 +16,13 @@ export type ExecutorFactory = (
   options: Readonly<Record<string, unknown>>,
 ) => Executor | Promise<Executor>;
 
-const factories = new Map<string, ExecutorFactory>([
-  ['inline', (options) => createInlineExecutor(options as InlineOptions)],
-]);
+// One registry per process, shared by every copy of weft loaded in it.
+const REGISTRY = Symbol.for('weft.executorKinds');
+const factories = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map<
+  string,
+  ExecutorFactory
+>()) as Map<string, ExecutorFactory>;
+factories.set('inline', (options) => createInlineExecutor(options as InlineOptions));
 
 /** Makes `kind` available to `executor()`, the `executor` run option and config files (for plugins). */
 export function registerExecutorKind(kind: string, factory: ExecutorFactory): void {
@@ -43,7 +47,11 @@ export function executorOfKind(
   options: Readonly<Record<string, unknown>> = {},
 ): ResourceDefinition<Executor> {
   return makeDefinition<Executor>(
-    { config: kindSchema(kind), create: ({ config }) => build(config as KindConfig, options) },
+    // The kind is fixed here: config may add options but not change it.
+    {
+      config: kindSchema(kind, true),
+      create: ({ config }) => build(config as KindConfig, options),
+    },
     'executor',
   );
 }
@@ -59,7 +67,7 @@ export function executor(
 ): ResourceDefinition<Executor> {
   return makeDefinition<Executor>(
     {
-      config: kindSchema(defaults.kind ?? 'inline'),
+      config: kindSchema(defaults.kind ?? 'inline', false),
       create: ({ config }) => build(config as KindConfig, defaults),
     },
     'executor',
@@ -91,7 +99,7 @@ function build(
 }
 
 /** Config of an executor: `{ kind, ...options }`, where kind must be registered. */
-function kindSchema(defaultKind: string): StandardSchemaV1<unknown, KindConfig> {
+function kindSchema(defaultKind: string, fixed: boolean): StandardSchemaV1<unknown, KindConfig> {
   return {
     '~standard': {
       version: 1,
@@ -101,7 +109,7 @@ function kindSchema(defaultKind: string): StandardSchemaV1<unknown, KindConfig> 
         if (typeof config !== 'object' || config === null || Array.isArray(config)) {
           return { issues: [{ message: 'expected an object like { kind: "threads", max: 4 }' }] };
         }
-        const kind = (config as { kind?: unknown }).kind ?? defaultKind;
+        const kind = fixed ? defaultKind : ((config as { kind?: unknown }).kind ?? defaultKind);
         if (typeof kind !== 'string' || !factories.has(kind)) {
           return {
             issues: [

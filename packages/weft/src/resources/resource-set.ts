@@ -100,7 +100,7 @@ export function creationOrder(
   const visit = (name: string, path: string[]): void => {
     const seen = state.get(name);
     if (seen === 'done') return;
-    if (seen === 'visiting') throw new ResourceCycleError(path.slice(path.indexOf(name)));
+    if (seen === 'visiting') throw new ResourceCycleError(path.slice(path.indexOf(name), -1));
     const def = definitions[name];
     if (def === undefined) return;
     state.set(name, 'visiting');

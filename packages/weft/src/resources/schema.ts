@@ -21,7 +21,7 @@ export async function validateConfig(
     resource,
     result.issues.map((issue) => ({
       path: formatPath(resource, issue.path),
-      message: issue.message,
+      message: redact(issue.message, valueAt(value, issue.path)),
     })),
   );
 }
@@ -32,5 +32,26 @@ function formatPath(resource: string, path: StandardSchemaV1.Issue['path']): str
     const key = typeof segment === 'object' ? segment.key : segment;
     out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
   }
+  return out;
+}
+
+/** The input value an issue is about. */
+function valueAt(value: unknown, path: StandardSchemaV1.Issue['path']): unknown {
+  let at = value;
+  for (const segment of path ?? []) {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+/** Some schema libraries quote the bad value in their message: a config value may be a secret. */
+function redact(message: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'bigint')
+    return message;
+  let out = message.replaceAll(JSON.stringify(String(value)), '<redacted>');
+  const raw = String(value);
+  if (raw.length >= 4) out = out.replaceAll(raw, '<redacted>');
   return out;
 }

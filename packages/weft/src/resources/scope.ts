@@ -130,8 +130,19 @@ export class ResourceScope implements AsyncDisposable {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#controller.abort();
-    await Promise.allSettled(this.#pending.values());
     const timeoutMs = this.#options.disposeTimeoutMs ?? 10_000;
+    // A create still running may yet add something to dispose: wait for it, within bounds.
+    try {
+      await withTimeout(
+        Promise.allSettled(this.#pending.values()),
+        timeoutMs,
+        'resources being created',
+      );
+    } catch (error) {
+      this.#options.log.error('gave up waiting for resources being created', {
+        error: serializeError(error),
+      });
+    }
     for (const { name, dispose } of this.#created.reverse()) {
       if (dispose === undefined) continue;
       try {

@@ -5,6 +5,7 @@
  * executors around each task; never passed around by hand.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { processGlobal } from '../util/process-global.ts';
 import type { AnyArgs, Task } from './task.ts';
 
 /** Where `submit` adds its node: a run, and the submitting task (-1 for main). */
@@ -18,6 +19,7 @@ export interface SubmitScope {
 
 // One store per process, shared by every copy of weft loaded in it (a task
 // module may resolve weft to another copy than the code that runs it).
-const KEY = Symbol.for('weft.submitScope');
-export const submitScope = ((globalThis as Record<symbol, unknown>)[KEY] ??=
-  new AsyncLocalStorage<SubmitScope>()) as AsyncLocalStorage<SubmitScope>;
+export const submitScope: AsyncLocalStorage<SubmitScope> = processGlobal(
+  'weft.submitScope',
+  () => new AsyncLocalStorage<SubmitScope>(),
+);

@@ -8,6 +8,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { makeDefinition, type ResourceDefinition } from '../resources/resource.ts';
+import { processGlobal } from '../util/process-global.ts';
 import type { Executor } from './executor.ts';
 import { createInlineExecutor, type InlineOptions } from './inline.ts';
 
@@ -17,11 +18,7 @@ export type ExecutorFactory = (
 ) => Executor | Promise<Executor>;
 
 // One registry per process, shared by every copy of weft loaded in it.
-const REGISTRY = Symbol.for('weft.executorKinds');
-const factories = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map<
-  string,
-  ExecutorFactory
->()) as Map<string, ExecutorFactory>;
+const factories = processGlobal('weft.executorKinds', () => new Map<string, ExecutorFactory>());
 factories.set('inline', (options) => createInlineExecutor(options as InlineOptions));
 
 /** Makes `kind` available to `executor()`, the `executor` run option and config files (for plugins). */

@@ -44,8 +44,27 @@ export {
   executor,
   executorKinds,
   inline,
+  processes,
   registerExecutorKind,
+  threads,
 } from './executor/kinds.ts';
+export {
+  checkSerializable,
+  FutureIdPendingError,
+  ModuleChangedError,
+  type ParallelExecutor,
+  type ParallelOptions,
+  PoolClosedError,
+  type ProcessesOptions,
+  processesExecutor,
+  TaskNotImportableError,
+  threadsExecutor,
+  UnserializableValueError,
+  type WorkerDeath,
+  WorkerDiedError,
+  WorkerMismatchError,
+  WorkerStartError,
+} from './executor/parallel.ts';
 export { Graph } from './graph/graph.ts';
 export {
   ConfigError,

@@ -129,6 +129,7 @@ class Run implements InvocationHost, SubmitScope {
   #scope: ResourceScope | undefined;
   #executorName = '';
   #remote = false;
+  #check: ((task: Task, args: readonly unknown[]) => void) | undefined;
   #finished = false;
   #cancelledByUser = false;
   #pendingCancel: string | undefined;
@@ -192,6 +193,7 @@ class Run implements InvocationHost, SubmitScope {
     deps.length = 0;
     const kind = scanArgs(args, sched, task.name, deps);
     sched.checkRequirements(task);
+    this.#check?.(task, args);
     const label = task.options.label;
     if (label !== undefined) {
       const first = this.labels.get(label);
@@ -267,6 +269,7 @@ class Run implements InvocationHost, SubmitScope {
     this.#logger ??= prepared.logger;
     this.#executorName = prepared.executor.name;
     this.#remote = prepared.executor.remote === true;
+    this.#check = prepared.executor.check?.bind(prepared.executor);
     const sched = new Scheduler({
       runId: this.runId,
       executor: prepared.executor,

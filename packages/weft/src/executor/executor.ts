@@ -33,6 +33,11 @@ export interface Capacity {
   readonly slots: number;
   /** Amounts of each resource, matched against task requirements (`cpus`, `memoryMb`, `gpus`, custom). */
   readonly resources: Readonly<Record<string, number>>;
+  /**
+   * What a task takes of a resource its requirements do not mention (a worker
+   * pool: `{ cpus: 1 }`, so a task needing 2 cpus takes two tasks' room).
+   */
+  readonly defaultRequirements?: Readonly<Record<string, number>>;
 }
 
 /** One attempt of one task, as handed to an executor. It is also the task's context. */
@@ -58,6 +63,12 @@ export interface Executor extends AsyncDisposable {
    * thread, process or machine): in-memory resources cannot follow them.
    */
   readonly remote?: boolean;
+  /**
+   * Called at submit, before the task joins the graph: throws to refuse a task
+   * this executor could never run (arguments that cannot cross to a worker, a
+   * task a worker could not import). Synchronous.
+   */
+  check?(task: Task, args: readonly unknown[]): void;
   /** Runs one invocation; see the module's contract. */
   run(invocation: Invocation, signal: AbortSignal): Promise<unknown>;
 }

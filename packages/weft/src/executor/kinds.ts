@@ -11,6 +11,9 @@ import { makeDefinition, type ResourceDefinition } from '../resources/resource.t
 import { processGlobal } from '../util/process-global.ts';
 import type { Executor } from './executor.ts';
 import { createInlineExecutor, type InlineOptions } from './inline.ts';
+import type { ParallelOptions, ProcessesOptions } from './pool/options.ts';
+import { processesExecutor } from './processes.ts';
+import { threadsExecutor } from './threads.ts';
 
 /** Makes an executor of one kind from its options. */
 export type ExecutorFactory = (
@@ -20,6 +23,8 @@ export type ExecutorFactory = (
 // One registry per process, shared by every copy of weft loaded in it.
 const factories = processGlobal('weft.executorKinds', () => new Map<string, ExecutorFactory>());
 factories.set('inline', (options) => createInlineExecutor(options as InlineOptions));
+factories.set('threads', (options) => threadsExecutor(options as ParallelOptions));
+factories.set('processes', (options) => processesExecutor(options as ProcessesOptions));
 
 /** Makes `kind` available to `executor()`, the `executor` run option and config files (for plugins). */
 export function registerExecutorKind(kind: string, factory: ExecutorFactory): void {
@@ -79,6 +84,25 @@ export function executor(
 export function inline(options: InlineOptions = {}): ResourceDefinition<Executor> {
   createInlineExecutor(options); // check the options now, not when the run starts
   return makeDefinition<Executor>({ create: () => createInlineExecutor(options) }, 'executor');
+}
+
+/**
+ * Worker threads, as a resource definition: tasks run in up to `max` threads,
+ * which import each task's module and find the task by name.
+ * @example
+ * const prod = resourceSet({ executor: threads({ max: 4 }) });
+ */
+export function threads(options: ParallelOptions = {}): ResourceDefinition<Executor> {
+  return makeDefinition<Executor>({ create: () => threadsExecutor(options) }, 'executor');
+}
+
+/**
+ * Child processes, as a resource definition: isolation, memory limits, crash containment.
+ * @example
+ * const prod = resourceSet({ executor: processes({ max: 2, memoryLimitMb: 256 }) });
+ */
+export function processes(options: ProcessesOptions = {}): ResourceDefinition<Executor> {
+  return makeDefinition<Executor>({ create: () => processesExecutor(options) }, 'executor');
 }
 
 interface KindConfig {

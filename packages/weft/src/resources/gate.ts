@@ -18,6 +18,7 @@ export function gateExecutor(inner: Executor, scope: ResourceScope): Executor {
     name: inner.name,
     capacity: inner.capacity,
     remote: inner.remote,
+    ...(inner.check ? { check: inner.check.bind(inner) } : {}),
     run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
       const keys = invocation.task.options.resources;
       if (keys.length === 0) return inner.run(invocation, signal);

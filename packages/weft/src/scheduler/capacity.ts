@@ -2,7 +2,9 @@
  * @module
  * Bookkeeping of what an executor has free. A task takes one slot plus its
  * requirements while it runs; a task whose requirements exceed the
- * executor's whole capacity is refused when it is submitted.
+ * executor's whole capacity is refused when it is submitted. An executor may
+ * say what a task takes of a resource it does not mention (a worker pool:
+ * one cpu), so that no task runs for free.
  */
 import type { CompiledRequirements } from '../api/requirements.ts';
 import { UnsatisfiableRequirementsError } from '../errors/errors.ts';
@@ -13,16 +15,45 @@ export class CapacityPool {
   readonly #executor: string;
   #freeSlots: number;
   readonly #free = new Map<string, number>();
+  readonly #defaults: CompiledRequirements | undefined;
+  readonly #merged = new WeakMap<CompiledRequirements, CompiledRequirements>();
 
   constructor(capacity: Capacity, executor: string) {
     this.#capacity = capacity;
     this.#executor = executor;
     this.#freeSlots = capacity.slots;
     for (const [name, amount] of Object.entries(capacity.resources)) this.#free.set(name, amount);
+    const defaults = Object.entries(capacity.defaultRequirements ?? {}).filter(([, a]) => a > 0);
+    this.#defaults =
+      defaults.length === 0
+        ? undefined
+        : { names: defaults.map(([n]) => n), amounts: defaults.map(([, a]) => a) };
+  }
+
+  /** `req` with the executor's defaults for what it does not mention. */
+  #effective(req: CompiledRequirements | undefined): CompiledRequirements | undefined {
+    const defaults = this.#defaults;
+    if (defaults === undefined) return req;
+    if (req === undefined) return defaults;
+    let merged = this.#merged.get(req);
+    if (merged === undefined) {
+      const names = [...req.names];
+      const amounts = [...req.amounts];
+      defaults.names.forEach((name, i) => {
+        if (!names.includes(name)) {
+          names.push(name);
+          amounts.push(defaults.amounts[i]!);
+        }
+      });
+      merged = { names, amounts };
+      this.#merged.set(req, merged);
+    }
+    return merged;
   }
 
   /** Throws when `req` could never fit, even with the executor idle. */
-  check(req: CompiledRequirements | undefined, task: () => string): void {
+  check(declared: CompiledRequirements | undefined, task: () => string): void {
+    const req = this.#effective(declared);
     if (req === undefined) return;
     for (let i = 0; i < req.names.length; i++) {
       const name = req.names[i]!;
@@ -44,11 +75,13 @@ export class CapacityPool {
   }
 
   /** Takes a slot and `req` when they are free; false (taking nothing) otherwise. */
-  tryTake(req: CompiledRequirements | undefined): boolean {
+  tryTake(declared: CompiledRequirements | undefined): boolean {
     if (this.#freeSlots <= 0) return false;
+    const req = this.#effective(declared);
     if (req !== undefined) {
       for (let i = 0; i < req.names.length; i++) {
-        if ((this.#free.get(req.names[i]!) ?? 0) < req.amounts[i]!) return false;
+        // The tolerance absorbs rounding of fractional amounts taken and given back.
+        if ((this.#free.get(req.names[i]!) ?? 0) + 1e-9 < req.amounts[i]!) return false;
       }
       for (let i = 0; i < req.names.length; i++) {
         const name = req.names[i]!;
@@ -60,8 +93,9 @@ export class CapacityPool {
   }
 
   /** Takes a slot and `req` even when that overdraws them (a suspended task resuming). */
-  forceTake(req: CompiledRequirements | undefined): void {
+  forceTake(declared: CompiledRequirements | undefined): void {
     this.#freeSlots--;
+    const req = this.#effective(declared);
     if (req === undefined) return;
     for (let i = 0; i < req.names.length; i++) {
       const name = req.names[i]!;
@@ -69,8 +103,9 @@ export class CapacityPool {
     }
   }
 
-  release(req: CompiledRequirements | undefined): void {
+  release(declared: CompiledRequirements | undefined): void {
     this.#freeSlots++;
+    const req = this.#effective(declared);
     if (req === undefined) return;
     for (let i = 0; i < req.names.length; i++) {
       const name = req.names[i]!;

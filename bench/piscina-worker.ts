@@ -1,0 +1,4 @@
+/** @module The piscina baseline's worker: a no-op. */
+export default function noop(): undefined {
+  return undefined;
+}

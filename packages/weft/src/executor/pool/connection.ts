@@ -1,0 +1,134 @@
+/**
+ * @module
+ * The coordinator's view of one worker: the attempts running there (calls),
+ * the futures of the tasks they submitted, the modules it was told about,
+ * and its outbox. Messages queued in one turn of the event loop leave
+ * together, as one batch, in order.
+ */
+import type { Future } from '../../api/future.ts';
+import type { Invocation } from '../executor.ts';
+import type { OutputOwner } from './output.ts';
+import type { ToWorker } from './protocol.ts';
+import type { WorkerHandle } from './runtime.ts';
+
+/** One attempt of one task, running on a worker. */
+export interface Call extends OutputOwner {
+  readonly key: number;
+  readonly inv: Invocation;
+  readonly conn: Connection;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** The calls sharing its signal, which fire when it aborts. */
+  watched: Set<Call> | undefined;
+  /** Waits on futures the task has open in the coordinator: while above 0, it holds no slot. */
+  waits: number;
+  /** Its signal fired and was forwarded; it is stopped hard if it runs on too long. */
+  aborted: boolean;
+  killTimer: NodeJS.Timeout | undefined;
+  /** Still running well after its signal fired: its worker takes no new tasks. */
+  stale: boolean;
+  /** Keys of the futures it submitted. */
+  children: number[] | undefined;
+}
+
+export class Connection {
+  readonly id: number;
+  /** `thread #2`: names the worker in messages. */
+  readonly label: string;
+  handle!: WorkerHandle;
+  readonly calls = new Map<number, Call>();
+  /** Futures of tasks submitted from this worker, by the worker's key. */
+  readonly futures = new Map<number, Future>();
+  /** Modules this worker was told about. */
+  readonly modules = new Set<number>();
+  /** Calls running and not waiting on a future: what placement balances. */
+  active = 0;
+  /** Calls still running well after their signal fired: no new task goes here meanwhile. */
+  stale = 0;
+  /** The worker said it runs the same weft and is ready. */
+  ready = false;
+  gone = false;
+  /** The message of an uncaught error the worker reported before exiting. */
+  fatal: string | undefined;
+  readonly exited: Promise<void>;
+  readonly markExited: () => void;
+  /** Resolves when the worker is ready. */
+  readonly readied: Promise<void>;
+  readonly markReady: () => void;
+  readonly #onUnsendable: (message: ToWorker, error: unknown) => void;
+  #outbox: ToWorker[] = [];
+  #scheduled = false;
+
+  constructor(
+    id: number,
+    label: string,
+    onUnsendable: (message: ToWorker, error: unknown) => void,
+  ) {
+    this.id = id;
+    this.label = label;
+    this.#onUnsendable = onUnsendable;
+    let markExited!: () => void;
+    this.exited = new Promise<void>((resolve) => {
+      markExited = resolve;
+    });
+    this.markExited = markExited;
+    let markReady!: () => void;
+    this.readied = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    this.markReady = markReady;
+  }
+
+  /**
+   * Queues `message`; the batch leaves at the end of this turn. Nothing is
+   * transferred this way: the run keeps arguments (for retries) and values
+   * (for other dependents), so they are copied.
+   */
+  push(message: ToWorker): void {
+    this.#outbox.push(message);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  /** Sends what is queued. A batch that cannot be serialized is sent message by message. */
+  readonly flush = (): void => {
+    this.#scheduled = false;
+    const batch = this.#outbox;
+    if (batch.length === 0 || this.gone) return;
+    this.#outbox = [];
+    try {
+      this.handle.send(batch, []);
+    } catch {
+      for (const message of batch) {
+        try {
+          this.handle.send([message], []);
+        } catch (error) {
+          this.#onUnsendable(message, error);
+        }
+      }
+    }
+  };
+
+  /** An idle worker does not keep the coordinator's process alive; a busy or starting one does. */
+  add(call: Call): void {
+    if (this.calls.size === 0) this.handle.keepAlive(true);
+    this.calls.set(call.key, call);
+    this.active++;
+  }
+
+  remove(call: Call): void {
+    if (!this.calls.delete(call.key)) return;
+    if (call.waits === 0) this.active--;
+    if (call.stale) this.stale--;
+    if (call.children !== undefined) for (const f of call.children) this.futures.delete(f);
+    if (this.calls.size === 0 && this.ready && !this.gone) this.handle.keepAlive(false);
+  }
+
+  /** The call that started first among those running here (undefined when idle). */
+  oldest(): Call | undefined {
+    for (const call of this.calls.values()) return call;
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * @module
+ * A task submitted from a worker, as the coordinator's run sees it: its
+ * name and compiled options (its module among them), and no function. The
+ * coordinator never runs it; it dispatches it back to a worker, which
+ * imports the real one.
+ */
+import type { CompiledTaskOptions, SubmitOptions, Task } from '../../api/task.ts';
+import { WeftError } from '../../errors/base.ts';
+
+// The brand `isTask` recognises across copies of weft (see api/task.ts).
+const TASK = Symbol.for('weft.task');
+
+/** A task known by its options only, for the coordinator's graph. */
+export function remoteTask(options: CompiledTaskOptions): Task {
+  const runsInWorkers = (): never => {
+    throw new WeftError(
+      'WEFT_REMOTE_TASK',
+      `task ${options.name} was submitted from a worker; it runs in workers, not in the coordinator`,
+    );
+  };
+  return {
+    [TASK]: true,
+    name: options.name,
+    options,
+    fn: runsInWorkers,
+    with: (_: SubmitOptions) => runsInWorkers(),
+  } as Task;
+}

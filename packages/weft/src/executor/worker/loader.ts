@@ -1,0 +1,61 @@
+/**
+ * @module
+ * A worker's side of code shipping: imports a task module with plain Node
+ * (`.ts` through Node's type stripping), after checking that the file is
+ * the one the coordinator hashed, and finds tasks among its exports by name.
+ */
+import type { Task } from '../../api/task.ts';
+import { ModuleChangedError, TaskNotImportableError } from '../pool/errors.ts';
+import { moduleHash } from '../pool/module-hash.ts';
+import { exportedTasks } from '../pool/task-exports.ts';
+
+/** A task module as loaded in a worker: its tasks, or why none can run. */
+export type LoadedModule =
+  | { readonly tasks: ReadonlyMap<string, Task>; readonly failure: undefined }
+  | { readonly tasks: undefined; readonly failure: (task: string) => Error };
+
+/** Loads the module at `url`, whose content hash the coordinator saw as `hash`. */
+export async function loadModule(url: string, hash: string): Promise<LoadedModule> {
+  const fail = (failure: (task: string) => Error): LoadedModule => ({ tasks: undefined, failure });
+  let actual: string;
+  try {
+    actual = moduleHash(url);
+  } catch (cause) {
+    return fail(
+      (task) =>
+        new TaskNotImportableError(task, url, `the worker cannot read its module ${url}`, {
+          cause,
+        }),
+    );
+  }
+  if (actual !== hash) return fail((task) => new ModuleChangedError(task, url));
+  let namespace: unknown;
+  try {
+    namespace = await import(url);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    return fail(
+      (task) =>
+        new TaskNotImportableError(task, url, `importing ${url} in the worker failed: ${message}`, {
+          cause,
+        }),
+    );
+  }
+  const tasks = exportedTasks(namespace);
+  if (tasks instanceof Error) {
+    return fail((task) => new TaskNotImportableError(task, url, tasks.message));
+  }
+  return { tasks, failure: undefined };
+}
+
+/** The task named `name` in a loaded module, or the error saying why it cannot run. */
+export function findTask(module: LoadedModule, name: string, url: string): Task | Error {
+  if (module.tasks === undefined) return module.failure(name);
+  const task = module.tasks.get(name);
+  if (task !== undefined) return task;
+  return new TaskNotImportableError(
+    name,
+    url,
+    `module ${url} exports no task named "${name}" (a task defined inside a function, or not exported, cannot be found)`,
+  );
+}

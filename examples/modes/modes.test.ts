@@ -54,4 +54,27 @@ describe('the modes example', () => {
     await handle.result();
     expect(opened).toHaveLength(1);
   });
+
+  it('runs it in worker threads, each worker opening the store from the mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-modes-'));
+    dirs.push(dir);
+    const path = join(dir, 'r.db');
+    const stations = await run(() => main(['a', 'bb', 'ccc', 'dddd']), {
+      mode: 'parallel',
+      cwd,
+      set: { 'store.path': path },
+    });
+    expect(stations.map((s) => [s.station, s.count])).toEqual([
+      ['a', 24],
+      ['bb', 24],
+      ['ccc', 24],
+      ['dddd', 24],
+    ]);
+  });
+
+  it('refuses at submit a store that cannot follow tasks into workers', async () => {
+    await expect(run(() => main(['a']), { mode: 'devThreads', cwd })).rejects.toThrow(
+      /resource "store", which cannot be rebuilt in another process.*executor "threads"/s,
+    );
+  });
 });

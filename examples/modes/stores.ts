@@ -44,6 +44,8 @@ export const sqliteStore = resource({
   create: ({ config, log }) => {
     mkdirSync(dirname(config.path), { recursive: true });
     const db = new DatabaseSync(config.path);
+    // Several workers may share the file: wait for each other's writes.
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL');
     db.exec('CREATE TABLE IF NOT EXISTS readings (station TEXT NOT NULL, temp_c REAL NOT NULL)');
     log.info('opened reading store');
     const insert = db.prepare('INSERT INTO readings (station, temp_c) VALUES (?, ?)');

@@ -16,6 +16,7 @@ import { gateExecutor } from '../resources/gate.ts';
 import { isResourceDefinition, type ResourceDefinition } from '../resources/resource.ts';
 import { type ResourceSet, resourceSet, withResource } from '../resources/resource-set.ts';
 import { ResourceScope } from '../resources/scope.ts';
+import type { ResourceSource } from '../resources/source.ts';
 import type { Logger } from './logger.ts';
 
 /** The part of the run options that setup reads. */
@@ -37,6 +38,8 @@ export interface PreparedRun {
   readonly logger: Logger | undefined;
   /** The mode's name, when a mode was loaded from a config file. */
   readonly mode: string | undefined;
+  /** Where workers rebuild tasks' resources: only for a mode of a config file. */
+  readonly source: ResourceSource | undefined;
 }
 
 const EMPTY: ResourceSet = resourceSet({});
@@ -50,6 +53,7 @@ export async function prepareRun(
   let set = options.resources ?? EMPTY;
   let file: WeftConfig | undefined;
   let mode: string | undefined;
+  let configFile: string | undefined;
   if (options.resources === undefined && (options.mode !== undefined || process.env.WEFT_MODE)) {
     const dir = options.cwd ?? process.cwd();
     const path = findConfigFile(dir);
@@ -59,6 +63,7 @@ export async function prepareRun(
       );
     }
     file = await loadConfigFile(path);
+    configFile = path;
     const chosen = selectMode(file, path, options.mode);
     set = chosen.set;
     mode = chosen.name;
@@ -71,18 +76,18 @@ export async function prepareRun(
   } else if (set.definitions.executor === undefined) {
     set = withResource(set, 'executor', inline());
   }
-  const scope = new ResourceScope({
-    set,
-    config: mergeConfig({
-      file: file?.config,
-      options: options.config,
-      env: process.env,
-      overrides: options.set,
-    }),
-    runId,
-    params: options.params ?? {},
-    log,
+  const config = mergeConfig({
+    file: file?.config,
+    options: options.config,
+    env: process.env,
+    overrides: options.set,
   });
+  const params = options.params ?? {};
+  const source =
+    configFile === undefined || mode === undefined
+      ? undefined
+      : { configFile, mode, config, params, runId };
+  const scope = new ResourceScope({ set, config, runId, params, log });
   try {
     await scope.validateAll();
     const executor = external ?? ((await scope.ensure(['executor'])).executor as Executor);
@@ -96,7 +101,13 @@ export async function prepareRun(
       : undefined;
     // Without resources besides the executor, no task can declare one: skip the gate.
     const bare = scope.names.length === 1;
-    return { scope, executor: bare ? executor : gateExecutor(executor, scope), logger, mode };
+    return {
+      scope,
+      executor: bare ? executor : gateExecutor(executor, scope, source),
+      logger,
+      mode,
+      source,
+    };
   } catch (error) {
     await scope[Symbol.asyncDispose]();
     throw error;

@@ -4,7 +4,11 @@ import { DuplicateLabelError, RunCancelledError, RunFailedError } from '../error
 import { EventBus, eventStream } from '../events/bus.ts';
 import type { EventListener, RunEvent } from '../events/events.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';
-import { MissingResourceError, NotProcessSafeError } from '../resources/errors.ts';
+import {
+  MissingResourceError,
+  NotProcessSafeError,
+  ResourceSetError,
+} from '../resources/errors.ts';
 import type { ResourceSet } from '../resources/resource-set.ts';
 import type { ResourceScope } from '../resources/scope.ts';
 import type { InvocationHost } from '../scheduler/invocation.ts';
@@ -129,6 +133,7 @@ class Run implements InvocationHost, SubmitScope {
   #scope: ResourceScope | undefined;
   #executorName = '';
   #remote = false;
+  #hasSource = false;
   #check: ((task: Task, args: readonly unknown[]) => void) | undefined;
   #finished = false;
   #cancelledByUser = false;
@@ -229,6 +234,13 @@ class Run implements InvocationHost, SubmitScope {
       for (const dep of def.dependsOn) visit(dep, `resource "${name}"`);
     };
     for (const name of task.options.resources) visit(name, `task ${task.name}`);
+    if (this.#remote && !this.#hasSource) {
+      throw new ResourceSetError(
+        `task ${task.name} needs resources, and executor "${this.#executorName}" runs tasks in workers, ` +
+          'which rebuild resources from a mode of weft.config.ts; this run was given its resource set ' +
+          'directly. Run it under a mode (the mode option or WEFT_MODE), or with the inline executor',
+      );
+    }
     this.#checked.add(task);
   }
 
@@ -269,6 +281,7 @@ class Run implements InvocationHost, SubmitScope {
     this.#logger ??= prepared.logger;
     this.#executorName = prepared.executor.name;
     this.#remote = prepared.executor.remote === true;
+    this.#hasSource = prepared.source !== undefined;
     this.#check = prepared.executor.check?.bind(prepared.executor);
     const sched = new Scheduler({
       runId: this.runId,

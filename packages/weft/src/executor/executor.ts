@@ -26,6 +26,7 @@
  */
 import type { SubmitScope } from '../api/scope.ts';
 import type { Task, TaskContext } from '../api/task.ts';
+import type { ResourceSource } from '../resources/source.ts';
 
 /** What an executor can run at once. */
 export interface Capacity {
@@ -52,6 +53,11 @@ export interface Invocation extends TaskContext {
    * their workers' submits to it.
    */
   readonly scope: SubmitScope;
+  /**
+   * For executors that run tasks elsewhere: where to rebuild the resources
+   * the task declares (set when it declares some and the run has a source).
+   */
+  readonly resourceSource?: ResourceSource;
 }
 
 export interface Executor extends AsyncDisposable {

@@ -7,13 +7,34 @@
  */
 import type { Executor, Invocation } from '../executor/executor.ts';
 import type { ResourceScope } from './scope.ts';
+import type { ResourceSource } from './source.ts';
 
 /** The part of an invocation the gate fills in. */
 interface WithResources {
   resources: Readonly<Record<string, unknown>>;
 }
 
-export function gateExecutor(inner: Executor, scope: ResourceScope): Executor {
+export function gateExecutor(
+  inner: Executor,
+  scope: ResourceScope,
+  source: ResourceSource | undefined,
+): Executor {
+  if (inner.remote === true) {
+    // Values cannot follow a task into a worker: the worker rebuilds them from the source.
+    return {
+      name: inner.name,
+      capacity: inner.capacity,
+      remote: true,
+      ...(inner.check ? { check: inner.check.bind(inner) } : {}),
+      run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
+        if (invocation.task.options.resources.length > 0 && source !== undefined) {
+          (invocation as unknown as { resourceSource: ResourceSource }).resourceSource = source;
+        }
+        return inner.run(invocation, signal);
+      },
+      [Symbol.asyncDispose]: async () => {},
+    };
+  }
   return {
     name: inner.name,
     capacity: inner.capacity,

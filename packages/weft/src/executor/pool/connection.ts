@@ -41,6 +41,8 @@ export class Connection {
   readonly futures = new Map<number, Future>();
   /** Modules this worker was told about. */
   readonly modules = new Set<number>();
+  /** Resource sources this worker has been told of. */
+  readonly sources = new Set<number>();
   /** Calls running and not waiting on a future: what placement balances. */
   active = 0;
   /** Calls still running well after their signal fired: no new task goes here meanwhile. */

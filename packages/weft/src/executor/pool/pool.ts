@@ -16,6 +16,7 @@
  */
 import { deserializeError, serializeError } from '../../errors/base.ts';
 import { formatTask } from '../../errors/errors.ts';
+import type { ResourceSource } from '../../resources/source.ts';
 import type { Invocation } from '../executor.ts';
 import { submitFromWorker, waitFromWorker } from './children.ts';
 import { type Call, Connection } from './connection.ts';
@@ -49,6 +50,8 @@ export class Pool {
   readonly #calls = new Map<number, Call>();
   readonly #bySignal = new WeakMap<AbortSignal, Set<Call>>();
   readonly #moduleIds = new Map<string, number>();
+  readonly #sourceIds = new WeakMap<ResourceSource, number>();
+  #nextSource = 1;
   #nextKey = 1;
   #nextWorker = 1;
   #startFailures = 0;
@@ -98,6 +101,13 @@ export class Pool {
         const url = inv.task.options.module!;
         conn.push({ t: 'module', m: moduleId, url, hash: coordinatorHash(url) });
       }
+      const declared = inv.task.options.resources;
+      const source = declared.length > 0 ? inv.resourceSource : undefined;
+      const sourceId = source === undefined ? undefined : this.#sourceId(source);
+      if (sourceId !== undefined && !conn.sources.has(sourceId)) {
+        conn.sources.add(sourceId);
+        conn.push({ t: 'resources', s: sourceId, source: source! });
+      }
       conn.push({
         t: 'run',
         k: key,
@@ -108,9 +118,20 @@ export class Pool {
         i: inv.taskId,
         at: inv.attempt,
         l: inv.label,
+        ...(sourceId === undefined ? {} : { res: declared, s: sourceId }),
       });
       this.#watch(call, signal);
     });
+  }
+
+  /** A number for a resource source, the same for every task of a run. */
+  #sourceId(source: ResourceSource): number {
+    let id = this.#sourceIds.get(source);
+    if (id === undefined) {
+      id = this.#nextSource++;
+      this.#sourceIds.set(source, id);
+    }
+    return id;
   }
 
   /**

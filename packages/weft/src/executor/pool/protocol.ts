@@ -11,6 +11,7 @@
 import type { LogFields, LogLevel } from '../../api/logger.ts';
 import type { CompiledTaskOptions } from '../../api/task.ts';
 import type { SerializedError } from '../../errors/base.ts';
+import type { ResourceSource } from '../../resources/source.ts';
 import type { TaskState } from '../../scheduler/state.ts';
 
 /** What a worker is told when it starts (the `workerData` of a thread, the first message of a process). */
@@ -29,6 +30,8 @@ export interface WorkerInit {
 /** From the coordinator to a worker. */
 export type ToWorker =
   | { readonly t: 'module'; readonly m: number; readonly url: string; readonly hash: string }
+  /** Where to rebuild tasks' resources from (announced once per worker, before a task needs it). */
+  | { readonly t: 'resources'; readonly s: number; readonly source: ResourceSource }
   | {
       readonly t: 'run';
       readonly k: number;
@@ -41,6 +44,9 @@ export type ToWorker =
       readonly i: number;
       readonly at: number;
       readonly l: string | undefined;
+      /** The resources the task declares, and the source to make them from. */
+      readonly res?: readonly string[];
+      readonly s?: number;
     }
   | { readonly t: 'abort'; readonly k: number; readonly reason: SerializedError }
   /** The coordinator took a submit from the worker: the child's id, or why it was refused. */

@@ -17,6 +17,7 @@ import { findUnserializable } from '../pool/serializable.ts';
 import { weftVersion } from '../pool/version.ts';
 import { type FutureLink, WorkerFuture } from './future.ts';
 import { findTask, type LoadedModule, loadModule } from './loader.ts';
+import { WorkerResources } from './resources.ts';
 import { type RunLink, TaskRun } from './task-run.ts';
 
 /** How a worker talks to its coordinator. */
@@ -49,6 +50,7 @@ export class WorkerHost implements RunLink, FutureLink {
   #transfer: ArrayBuffer[] = [];
   #scheduled = false;
   #setup: unknown;
+  readonly #resources = new WorkerResources();
   /** Messages that came before the worker was ready. */
   #early: ToWorker[] | undefined = [];
 
@@ -112,6 +114,9 @@ export class WorkerHost implements RunLink, FutureLink {
           future?.settle(m.ok, m.ok ? m.v : deserializeError(m.e!), m.state);
           break;
         }
+        case 'resources':
+          this.#resources.add(m.s, m.source);
+          break;
         case 'module':
           this.#modules.set(m.m, {
             url: m.url,
@@ -191,6 +196,21 @@ export class WorkerHost implements RunLink, FutureLink {
   #run(m: RunMessage): void {
     const run = new TaskRun(this, m);
     this.#running.set(m.k, run);
+    if (m.res !== undefined && m.s !== undefined) {
+      // Its resources first, made here from the run's mode, once per worker.
+      this.#resources.values(m.s, m.res, run.log).then(
+        (values) => {
+          run.resources = Object.freeze(values);
+          this.#load(run, m);
+        },
+        (error: unknown) => this.#done(run, false, error),
+      );
+      return;
+    }
+    this.#load(run, m);
+  }
+
+  #load(run: TaskRun, m: RunMessage): void {
     const slot = this.#modules.get(m.m)!;
     if (slot.loaded !== undefined) {
       this.#invoke(run, slot, m.a);
@@ -289,6 +309,7 @@ export class WorkerHost implements RunLink, FutureLink {
       | (() => unknown)
       | undefined;
     try {
+      await this.#resources.close();
       if (typeof setup === 'function') await setup();
       else {
         const asyncDispose = setup?.[Symbol.asyncDispose];

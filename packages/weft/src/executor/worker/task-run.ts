@@ -34,8 +34,8 @@ export class TaskRun implements TaskContext, SubmitScope {
   readonly name: string;
   readonly attempt: number;
   readonly label: string | undefined;
-  /** Worker-scoped resources will be handed here (not yet: see the `workerSetup` option). */
-  readonly resources: Readonly<Record<string, unknown>> = NO_RESOURCES;
+  /** The resources the task declared, made in this worker before it runs. */
+  resources: Readonly<Record<string, unknown>> = NO_RESOURCES;
   /** Futures it submitted. */
   readonly children: Child[] = [];
   readonly #link: RunLink;

@@ -296,7 +296,7 @@ describe('resources that cannot follow a task to another process', () => {
     expect(mem.created()).toBe(false);
   });
 
-  it('are fine in-process, and process-safe or per-worker resources are fine remotely', async () => {
+  it('are fine in-process; remotely, a set given directly cannot reach the workers', async () => {
     const set = resourceSet({
       memory: memory().def,
       url: resource({ create: () => 'sqlite:x' }),
@@ -311,8 +311,13 @@ describe('resources that cannot follow a task to another process', () => {
     }));
 
     expect(await run(async () => submit(useMemory), { resources: set })).toBe(true);
-    expect(
-      await run(async () => submit(useSafe), { resources: set, executor: remoteInProcess() }),
-    ).toEqual({ url: 'sqlite:x', perWorker: 'local' });
+    // Process-safe and per-worker resources pass the process-safety check, but
+    // workers rebuild resources from a mode of weft.config.ts (examples/modes
+    // covers that path): a set given directly is refused, saying what to do.
+    await expect(
+      run(async () => submit(useSafe), { resources: set, executor: remoteInProcess() }),
+    ).rejects.toThrow(
+      /task useSafe needs resources, and executor "remote-in-process" runs tasks in workers.*mode/s,
+    );
   });
 });

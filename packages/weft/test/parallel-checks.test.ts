@@ -107,3 +107,19 @@ describe('the submit-time check of the parallel executors', () => {
     ]);
   });
 });
+
+describe('a task module that starts its workflow when imported', () => {
+  it('fails the task in the worker with how to guard the run, instead of running it again', async () => {
+    const { greet } = await import('./fixtures/toplevel-run.ts');
+    await using executor = threadsExecutor({ max: 1 });
+    process.env.WEFT_TEST_TOPLEVEL_RUN = '1'; // the worker copies the environment when it starts
+    try {
+      const error = await thrown(() => run(async () => submit(greet), { executor }));
+      expect(String(error)).toMatch(
+        /run\(\) was called while a weft worker imported the task module .*toplevel-run\.ts.*if \(import\.meta\.main\)/,
+      );
+    } finally {
+      delete process.env.WEFT_TEST_TOPLEVEL_RUN;
+    }
+  });
+});

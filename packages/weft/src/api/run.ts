@@ -101,6 +101,15 @@ export function startRun<T>(
   main: () => T | Promise<T>,
   options: RunOptions = {},
 ): RunHandle<Resolved<Awaited<T>>> {
+  const importing = (globalThis as Record<symbol, unknown>)[Symbol.for('weft.importingTaskModule')];
+  if (importing !== undefined) {
+    throw new WeftError(
+      'WEFT_RUN_IN_WORKER',
+      `run() was called while a weft worker imported the task module ${String(importing)}: the ` +
+        'module starts its workflow at top level. Start it only when the module is the entry ' +
+        'point: if (import.meta.main) await run(main)',
+    );
+  }
   const run = new Run(options);
   const result = run.execute(main as () => unknown) as Promise<Resolved<Awaited<T>>>;
   result.catch(() => {}); // observed through result(); never an unhandled rejection

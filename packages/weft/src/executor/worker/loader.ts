@@ -15,6 +15,8 @@ export type LoadedModule =
   | { readonly tasks: undefined; readonly failure: (task: string) => Error };
 
 /** Loads the module at `url`, whose content hash the coordinator saw as `hash`. */
+const IMPORTING = Symbol.for('weft.importingTaskModule');
+
 export async function loadModule(url: string, hash: string): Promise<LoadedModule> {
   const fail = (failure: (task: string) => Error): LoadedModule => ({ tasks: undefined, failure });
   let actual: string;
@@ -30,7 +32,11 @@ export async function loadModule(url: string, hash: string): Promise<LoadedModul
   }
   if (actual !== hash) return fail((task) => new ModuleChangedError(task, url));
   let namespace: unknown;
+  const g = globalThis as Record<symbol, unknown>;
   try {
+    // run() refuses to start while this is set: a module that starts its
+    // workflow at top level would otherwise run it again inside the worker.
+    g[IMPORTING] = url;
     namespace = await import(url);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
@@ -40,6 +46,8 @@ export async function loadModule(url: string, hash: string): Promise<LoadedModul
           cause,
         }),
     );
+  } finally {
+    delete g[IMPORTING];
   }
   const tasks = exportedTasks(namespace);
   if (tasks instanceof Error) {

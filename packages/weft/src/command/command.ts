@@ -1,0 +1,135 @@
+/**
+ * @module
+ * `command(name | options, spec)`: a task that runs a program. The program
+ * starts from an argv array (no shell unless asked for), with its declared
+ * input and output files, environment and working directory, under the
+ * task's timeout and cancellation; its result lists the output files, so
+ * that other tasks (and commands) can take them as inputs.
+ */
+import { resolve } from 'node:path';
+import { type AnyArgs, type Task, type TaskContext, type TaskOptions, task } from '../api/task.ts';
+import { callerModule } from './caller.ts';
+import { CommandFailedError, formatArgv } from './errors.ts';
+import { checkInputs, checkOutputs } from './files.ts';
+import { runProgram } from './spawn.ts';
+import { type CommandSpec, type CompiledSpec, compileSpec } from './spec.ts';
+
+export type { CommandSpec } from './spec.ts';
+
+/** What a command task returns when its program succeeded. */
+export interface CommandResult {
+  /** 0, or another of the spec's `okExitCodes`. */
+  readonly exitCode: number;
+  /** Standard output as text: its last `maxOutputBytes` bytes. */
+  readonly stdout: string;
+  /** Standard error as text: its last `maxOutputBytes` bytes. */
+  readonly stderr: string;
+  /** The declared outputs, as absolute paths, in their declared order. */
+  readonly outputs: readonly string[];
+  /** Bytes of stdout dropped from its start to keep within `maxOutputBytes`; 0 when complete. */
+  readonly stdoutDropped: number;
+  /** Bytes of stderr dropped from its start to keep within `maxOutputBytes`; 0 when complete. */
+  readonly stderrDropped: number;
+}
+
+/** A spec computed from a command task's arguments (futures already replaced by their values). */
+export type CommandSpecFn<A extends AnyArgs> = (...args: A) => CommandSpec | Promise<CommandSpec>;
+
+/**
+ * Defines a task that runs a program. `spec` is the program (see
+ * `CommandSpec`), or a function from the task's arguments to it. The task
+ * returns `CommandResult`; it fails with `CommandFailedError` (non-zero exit,
+ * death by a signal), `CommandNotFoundError`, `CommandInputMissingError` or
+ * `CommandOutputMissingError`, and with `TimeoutError` when its timeout kills it.
+ * @example
+ * export const sort = command('sort', (src: string) => ({
+ *   argv: ['sort', '-o', `${src}.sorted`, src],
+ *   inputs: [src],
+ *   outputs: [`${src}.sorted`],
+ * }));
+ * export const count = command({ name: 'count', timeout: '1m' }, (sorted: CommandResult) => ({
+ *   argv: ['wc', '-l', sorted.outputs[0]!],
+ *   inputs: [sorted.outputs[0]!],
+ * }));
+ * const lines = await run(() => submit(count, submit(sort, 'words.txt')));
+ * lines.stdout; // '42 /abs/words.txt.sorted\n'
+ */
+export function command(
+  nameOrOptions: string | TaskOptions,
+  spec: CommandSpec,
+): Task<[], CommandResult>;
+export function command<A extends AnyArgs>(
+  nameOrOptions: string | TaskOptions,
+  spec: CommandSpecFn<A>,
+): Task<A, CommandResult>;
+export function command(
+  nameOrOptions: string | TaskOptions,
+  spec: CommandSpec | CommandSpecFn<AnyArgs>,
+): Task<AnyArgs, CommandResult> {
+  let compiled: CompiledSpec | undefined;
+  const defined = task(
+    nameOrOptions,
+    typeof spec === 'function'
+      ? async (ctx: TaskContext, ...args: AnyArgs) =>
+          runCommand(ctx, compileSpec(await spec(...args), ctx.name))
+      : (ctx: TaskContext) => runCommand(ctx, compiled!),
+  );
+  if (typeof spec !== 'function') compiled = compileSpec(spec, defined.name);
+  // task() recorded this module; a worker must import the task from command()'s caller.
+  (defined.options as { module: string | undefined }).module = callerModule(command);
+  return defined;
+}
+
+async function runCommand(ctx: TaskContext, spec: CompiledSpec): Promise<CommandResult> {
+  const cwd = spec.cwd === undefined ? process.cwd() : resolve(spec.cwd);
+  const inputs = spec.inputs.map((p) => resolve(cwd, p));
+  const outputs = spec.outputs.map((p) => resolve(cwd, p));
+  await checkInputs(spec.argv, inputs);
+  const log = ctx.log;
+  const exit = await runProgram(
+    {
+      file: spec.file,
+      args: spec.args,
+      argv: spec.argv,
+      cwd,
+      env: environment(spec),
+      killGraceMs: spec.killGraceMs,
+      maxOutputBytes: spec.maxOutputBytes,
+      onLine: spec.logOutput ? (stream, line) => log.debug(line, { stream }) : undefined,
+      onStart: (pid) => log.debug(`started ${formatArgv(spec.argv)}`, { pid, cwd }),
+    },
+    ctx.signal,
+  );
+  if (exit.exitCode === null || !spec.okExitCodes.includes(exit.exitCode)) {
+    throw new CommandFailedError(spec.argv, exit.exitCode, exit.signal, tailOf(exit.stderr));
+  }
+  await checkOutputs(spec.argv, outputs);
+  return {
+    exitCode: exit.exitCode,
+    stdout: exit.stdout,
+    stderr: exit.stderr,
+    outputs,
+    stdoutDropped: exit.stdoutDropped,
+    stderrDropped: exit.stderrDropped,
+  };
+}
+
+/** The program's environment; undefined for the weft process's own, unchanged. */
+function environment(spec: CompiledSpec): NodeJS.ProcessEnv | undefined {
+  if (spec.env === undefined) return spec.inheritEnv ? undefined : {};
+  const env: NodeJS.ProcessEnv = spec.inheritEnv ? { ...process.env } : {};
+  for (const [key, value] of Object.entries(spec.env)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+const TAIL_LINES = 20;
+const TAIL_CHARS = 2000;
+
+/** The last lines of stderr, for an error message. */
+function tailOf(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n').slice(-TAIL_LINES).join('\n');
+  return lines.length <= TAIL_CHARS ? lines : `...${lines.slice(-TAIL_CHARS)}`;
+}

@@ -1,0 +1,158 @@
+/**
+ * @module
+ * Runs one program to its end with `child_process.spawn` (never a shell of
+ * its own): stdin is /dev/null, stdout and stderr are captured (bounded) and
+ * optionally logged line by line. When the signal aborts, the program gets
+ * SIGTERM, then SIGKILL after the grace period, and the run rejects with the
+ * signal's reason once the program is gone.
+ */
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { CancelledError } from '../errors/errors.ts';
+import { OutputCapture } from './capture.ts';
+import { CommandNotFoundError, formatArgv } from './errors.ts';
+
+/** One program to run: everything resolved. */
+export interface Program {
+  readonly file: string;
+  readonly args: readonly string[];
+  /** `[file, ...args]`, for messages. */
+  readonly argv: readonly string[];
+  /** Absolute. */
+  readonly cwd: string;
+  /** The whole environment, or undefined for the weft process's own. */
+  readonly env: NodeJS.ProcessEnv | undefined;
+  readonly killGraceMs: number;
+  readonly maxOutputBytes: number;
+  /** Receives each line of output, when output is logged. */
+  readonly onLine: ((stream: 'stdout' | 'stderr', line: string) => void) | undefined;
+  /** Called once the program has started. */
+  readonly onStart: ((pid: number) => void) | undefined;
+}
+
+/** How a program ended, and what it wrote. */
+export interface ProgramExit {
+  /** The exit code, or null when a signal ended the program. */
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Bytes dropped from the start of stdout and stderr to keep within `maxOutputBytes`. */
+  readonly stdoutDropped: number;
+  readonly stderrDropped: number;
+}
+
+/**
+ * Starts `program` and settles when it has ended and its output is closed.
+ * Rejects with `CommandNotFoundError` when it cannot be started, and with the
+ * signal's reason when `signal` aborts (after the program has ended).
+ * @example
+ * const exit = await runProgram(program, ctx.signal);
+ */
+export function runProgram(program: Program, signal: AbortSignal): Promise<ProgramExit> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise((resolve, reject) => {
+    const onLine = program.onLine;
+    const out = new OutputCapture(
+      program.maxOutputBytes,
+      onLine && ((line) => onLine('stdout', line)),
+    );
+    const err = new OutputCapture(
+      program.maxOutputBytes,
+      onLine && ((line) => onLine('stderr', line)),
+    );
+    let killTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const child = spawn(program.file, program.args, {
+      cwd: program.cwd,
+      env: program.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const onAbort = (): void => {
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), program.killGraceMs);
+    };
+    const finish = (): void => {
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer !== undefined) clearTimeout(killTimer);
+    };
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Also emitted when a kill fails, which matters only before the end.
+      if (settled || child.pid !== undefined) return;
+      finish();
+      startError(program, error).then(reject, reject);
+    });
+    child.on('exit', () => {
+      // After a kill, processes the program started may still hold its pipes
+      // open: do not wait for them to end too.
+      if (signal.aborted) {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }
+    });
+    child.on('close', (exitCode: number | null, exitSignal: NodeJS.Signals | null) => {
+      if (settled) return;
+      finish();
+      if (signal.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      out.end();
+      err.end();
+      const o = out.collect();
+      const e = err.collect();
+      resolve({
+        exitCode,
+        signal: exitSignal,
+        stdout: o.text,
+        stderr: e.text,
+        stdoutDropped: o.dropped,
+        stderrDropped: e.dropped,
+      });
+    });
+    if (child.pid !== undefined) {
+      signal.addEventListener('abort', onAbort, { once: true });
+      program.onStart?.(child.pid);
+    }
+  });
+}
+
+/** The error for a program that could not be started, saying which part was missing. */
+async function startError(program: Program, error: NodeJS.ErrnoException): Promise<Error> {
+  const argv = program.argv;
+  if (error.code === 'ENOENT' || error.code === 'ENOTDIR') {
+    // spawn reports a missing working directory as a missing program.
+    const dir = await stat(program.cwd).catch(() => undefined);
+    if (dir === undefined || !dir.isDirectory()) {
+      return new CommandNotFoundError(
+        argv,
+        program.cwd,
+        `command ${formatArgv(argv)} was not started: its working directory ${program.cwd} does not exist`,
+        error,
+      );
+    }
+    return new CommandNotFoundError(
+      argv,
+      program.file,
+      `command not found: ${program.file}${program.file.includes('/') ? '' : ' (looked up on PATH)'}`,
+      error,
+    );
+  }
+  if (error.code === 'EACCES') {
+    return new CommandNotFoundError(
+      argv,
+      program.file,
+      `command ${program.file} cannot be run: permission denied (is it an executable file?)`,
+      error,
+    );
+  }
+  return error;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new CancelledError('the command was cancelled');
+}

@@ -114,7 +114,7 @@ describe('a task module that starts its workflow when imported', () => {
     await using executor = threadsExecutor({ max: 1 });
     process.env.WEFT_TEST_TOPLEVEL_RUN = '1'; // the worker copies the environment when it starts
     try {
-      const error = await thrown(() => run(async () => submit(greet), { executor }));
+      const error = await rejection(run(async () => submit(greet), { executor }));
       expect(String(error)).toMatch(
         /run\(\) was called while a weft worker imported the task module .*toplevel-run\.ts.*if \(import\.meta\.main\)/,
       );

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkSerializable, run, submit, threadsExecutor } from 'weft';
 import { makeHidden, visible } from './fixtures/parallel-hidden.ts';
 import { echo } from './fixtures/parallel-tasks.ts';
-import { thrown } from './helpers.ts';
+import { rejection, thrown } from './helpers.ts';
 
 class Point {
   readonly x: number;

@@ -4,10 +4,13 @@
  * baseline in `baseline-scheduler.ts`, on the same graphs of no-op tasks: a
  * fan-out (independent tasks) and a ladder (each task depends on the two
  * before it). Prints tasks/s for each, the ratio weft / baseline, and the
- * memory per task measured when the last task runs.
+ * memory per task measured when the last task runs. Each graph runs in a
+ * fresh process (weft and the baseline alternating in it).
  *
  *   node --expose-gc bench/core.ts [--sizes 100000,1000000] [--repeat 3]
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Future, run, submit, task } from 'weft';
 import { runBaseline } from './baseline-scheduler.ts';
@@ -17,6 +20,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100000,1000000' },
     repeat: { type: 'string', default: '3' },
+    case: { type: 'string' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -62,35 +66,67 @@ async function measure(f: () => Promise<void>): Promise<{ seconds: number; rss: 
   return { seconds, rss: memAtEnd - before };
 }
 
-const rows: string[][] = [];
-for (const n of sizes) {
-  for (const shape of ['fan-out', 'ladder'] as const) {
-    let best = {
-      weft: Number.POSITIVE_INFINITY,
-      base: Number.POSITIVE_INFINITY,
-      weftMem: 0,
-      baseMem: 0,
-    };
-    for (let r = 0; r < repeat; r++) {
-      const b = await measure(() => baselineRun(shape, n));
-      const w = await measure(() => weftRun(shape, n));
-      if (w.seconds < best.weft) best = { ...best, weft: w.seconds, weftMem: w.rss };
-      if (b.seconds < best.base) best = { ...best, base: b.seconds, baseMem: b.rss };
-    }
-    rows.push([
-      `${shape} ${n.toLocaleString('en')}`,
-      fmt(n / best.weft),
-      fmt(n / best.base),
-      (best.base / best.weft).toFixed(2),
-      `${Math.max(0, best.weftMem / n).toFixed(0)} B`,
-      `${Math.max(0, best.baseMem / n).toFixed(0)} B`,
-    ]);
-  }
+interface CaseResult {
+  weft: number;
+  base: number;
+  weftMem: number;
+  baseMem: number;
 }
-printTable(
-  ['graph', 'weft tasks/s', 'baseline tasks/s', 'ratio', 'weft RSS/task', 'baseline RSS/task'],
-  rows,
-);
+
+/** One graph, weft and the baseline alternating in this process; the best of `repeat` each. */
+async function runCase(shape: Shape, n: number): Promise<CaseResult> {
+  let best: CaseResult = {
+    weft: Number.POSITIVE_INFINITY,
+    base: Number.POSITIVE_INFINITY,
+    weftMem: 0,
+    baseMem: 0,
+  };
+  for (let r = 0; r < repeat; r++) {
+    const b = await measure(() => baselineRun(shape, n));
+    const w = await measure(() => weftRun(shape, n));
+    if (w.seconds < best.weft) best = { ...best, weft: w.seconds, weftMem: w.rss };
+    if (b.seconds < best.base) best = { ...best, base: b.seconds, baseMem: b.rss };
+  }
+  return best;
+}
+
+if (values.case !== undefined) {
+  // A child: one case, its result as JSON on stdout.
+  const [shape, n] = values.case.split(':') as [Shape, string];
+  process.stdout.write(JSON.stringify(await runCase(shape, Number(n))));
+} else {
+  // Each case in a fresh process, so that one case's heap does not weigh on the next.
+  const rows: string[][] = [];
+  for (const n of sizes) {
+    for (const shape of ['fan-out', 'ladder'] as const) {
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--expose-gc',
+          fileURLToPath(import.meta.url),
+          '--case',
+          `${shape}:${n}`,
+          '--repeat',
+          String(repeat),
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const best = JSON.parse(out) as CaseResult;
+      rows.push([
+        `${shape} ${n.toLocaleString('en')}`,
+        fmt(n / best.weft),
+        fmt(n / best.base),
+        (best.base / best.weft).toFixed(2),
+        `${Math.max(0, best.weftMem / n).toFixed(0)} B`,
+        `${Math.max(0, best.baseMem / n).toFixed(0)} B`,
+      ]);
+    }
+  }
+  printTable(
+    ['graph', 'weft tasks/s', 'baseline tasks/s', 'ratio', 'weft RSS/task', 'baseline RSS/task'],
+    rows,
+  );
+}
 
 function fmt(x: number): string {
   return Math.round(x).toLocaleString('en');

@@ -25,6 +25,18 @@ export {
   type TaskOptions,
   task,
 } from './api/task.ts';
+export {
+  type CommandResult,
+  type CommandSpec,
+  type CommandSpecFn,
+  command,
+} from './command/command.ts';
+export {
+  CommandFailedError,
+  CommandInputMissingError,
+  CommandNotFoundError,
+  CommandOutputMissingError,
+} from './command/errors.ts';
 export { defineConfig, type WeftConfig } from './config/define-config.ts';
 export { findConfigFile, loadConfigFile } from './config/load-config.ts';
 export {

@@ -4,9 +4,9 @@
  * function with a stable name; `submit` turns a call of it into a node of the
  * run's graph. Options are compiled once here, never on the hot path.
  */
-import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../errors/errors.ts';
 import type { ResourcesFor } from '../resources/resource.ts';
+import { callerModule } from '../util/caller-module.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from './logger.ts';
 import {
@@ -149,6 +149,24 @@ export function task<A extends AnyArgs, R>(
   nameOrOptions: string | TaskOptions,
   fn: TaskFn<A, R>,
 ): Task<A, Awaited<R>> {
+  return defineTask(nameOrOptions, fn, callerModule(task));
+}
+
+/**
+ * `task()` for functions that define tasks on their callers' behalf (such as
+ * `command()`): the task is recorded as defined by `module`, which they read
+ * with `callerModule(themselves)`, since a worker imports the task from there.
+ * @internal
+ * @example
+ * export function command(nameOrOptions, spec) {
+ *   return defineTask(nameOrOptions, (ctx, ...args) => ..., callerModule(command));
+ * }
+ */
+export function defineTask<A extends AnyArgs, R>(
+  nameOrOptions: string | TaskOptions,
+  fn: TaskFn<A, R>,
+  module: string | undefined,
+): Task<A, Awaited<R>> {
   const options: TaskOptions =
     typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   if (typeof options !== 'object' || options === null) {
@@ -172,7 +190,7 @@ export function task<A extends AnyArgs, R>(
   const compiled = {
     ...compileOptions(options, name, undefined),
     resources: Object.freeze([...new Set(resources)]),
-    module: callerModule(),
+    module,
   };
   return new TaskDefinition(compiled, fn) as unknown as Task<A, Awaited<R>>;
 }
@@ -224,18 +242,4 @@ function compileOptions(
     resources: base?.resources ?? NO_RESOURCES,
     module: base?.module,
   };
-}
-
-/** The URL of the module that called `task()`, read from the stack. */
-function callerModule(): string | undefined {
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 1;
-  Error.captureStackTrace(holder, task);
-  Error.stackTraceLimit = limit;
-  const frame = holder.stack?.split('\n')[1];
-  const m =
-    frame === undefined ? null : /(?:\(|at )((?:file:|\/)[^)]*?):\d+:\d+\)?\s*$/.exec(frame);
-  if (m === null) return undefined;
-  return m[1]!.startsWith('/') ? pathToFileURL(m[1]!).href : m[1];
 }

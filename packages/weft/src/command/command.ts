@@ -7,8 +7,14 @@
  * that other tasks (and commands) can take them as inputs.
  */
 import { resolve } from 'node:path';
-import { type AnyArgs, type Task, type TaskContext, type TaskOptions, task } from '../api/task.ts';
-import { callerModule } from './caller.ts';
+import {
+  type AnyArgs,
+  defineTask,
+  type Task,
+  type TaskContext,
+  type TaskOptions,
+} from '../api/task.ts';
+import { callerModule } from '../util/caller-module.ts';
 import { CommandFailedError, formatArgv } from './errors.ts';
 import { checkInputs, checkOutputs } from './files.ts';
 import { runProgram } from './spawn.ts';
@@ -67,16 +73,16 @@ export function command(
   spec: CommandSpec | CommandSpecFn<AnyArgs>,
 ): Task<AnyArgs, CommandResult> {
   let compiled: CompiledSpec | undefined;
-  const defined = task(
+  const defined = defineTask(
     nameOrOptions,
     typeof spec === 'function'
       ? async (ctx: TaskContext, ...args: AnyArgs) =>
           runCommand(ctx, compileSpec(await spec(...args), ctx.name))
       : (ctx: TaskContext) => runCommand(ctx, compiled!),
+    // A worker imports the task from command()'s caller, not from this module.
+    callerModule(command),
   );
   if (typeof spec !== 'function') compiled = compileSpec(spec, defined.name);
-  // task() recorded this module; a worker must import the task from command()'s caller.
-  (defined.options as { module: string | undefined }).module = callerModule(command);
   return defined;
 }
 

@@ -34,6 +34,8 @@ export class CommandFailedError extends WeftError {
 
 /** The program could not be started: not found, not executable, or no such working directory. */
 export class CommandNotFoundError extends WeftError {
+  /** Retrying cannot make it appear: the task fails at once. */
+  readonly retryable = false;
   readonly argv: readonly string[];
   /** What was missing or refused: the program, or the working directory. */
   readonly path: string;
@@ -46,6 +48,8 @@ export class CommandNotFoundError extends WeftError {
 
 /** A declared input file does not exist when the command is about to start. */
 export class CommandInputMissingError extends WeftError {
+  /** Retrying cannot make it appear: the task fails at once. */
+  readonly retryable = false;
   readonly argv: readonly string[];
   /** The missing input, absolute. */
   readonly path: string;

@@ -68,7 +68,17 @@ export function runProgram(program: Program, signal: AbortSignal): Promise<Progr
       env: program.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Once the program has exited, processes it started may still hold its
+    // pipes open: after an abort, do not wait for them to end too.
+    const stopReading = (): void => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
     const onAbort = (): void => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        stopReading();
+        return;
+      }
       child.kill('SIGTERM');
       killTimer = setTimeout(() => child.kill('SIGKILL'), program.killGraceMs);
     };
@@ -80,18 +90,13 @@ export function runProgram(program: Program, signal: AbortSignal): Promise<Progr
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
-      // Also emitted when a kill fails, which matters only before the end.
+      // Once started, 'error' only reports a failed kill; 'close' still settles.
       if (settled || child.pid !== undefined) return;
       finish();
       startError(program, error).then(reject, reject);
     });
     child.on('exit', () => {
-      // After a kill, processes the program started may still hold its pipes
-      // open: do not wait for them to end too.
-      if (signal.aborted) {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }
+      if (signal.aborted) stopReading();
     });
     child.on('close', (exitCode: number | null, exitSignal: NodeJS.Signals | null) => {
       if (settled) return;

@@ -11,8 +11,12 @@ export function toError(thrown: unknown, task: string): Error {
   return new NonErrorThrownError(task, thrown, describeValue(thrown));
 }
 
-/** Errors that retrying cannot fix: NonRetryableError, and cancellation. */
+/**
+ * Errors that retrying cannot fix: NonRetryableError, cancellation, and any
+ * error that says so with `retryable: false` (a program that does not exist).
+ */
 export function isNonRetryable(error: Error): boolean {
+  if ((error as { retryable?: unknown }).retryable === false) return true;
   return (
     isWeftError(error) && (error.code === 'WEFT_NON_RETRYABLE' || error.code === 'WEFT_CANCELLED')
   );

@@ -2,16 +2,26 @@
  * @module
  * Command tasks benchmark: N command tasks that each `touch` a file, run by
  * weft with `--jobs` at once, against GNU make `-j<jobs>` on the equivalent
- * Makefile (N targets, each `touch $@`). weft runs twice: on the inline
- * executor (every program spawned by the coordinator) and on the processes
- * executor (`--jobs` worker processes, each spawning its own programs).
+ * Makefile (N targets, each `touch $@`). weft runs on the inline executor
+ * (the coordinator runs every task) and on the processes executor (`--jobs`
+ * worker processes), each with its programs started by spawn servers (the
+ * default) and, to compare, spawned directly (`WEFT_SPAWN_SERVERS=0`).
  * Each weft run is a fresh process, and make runs in the same rounds.
  * Prints the wall time of each (best of `--repeat`) and the ratio to make
- * (the goal is at most 1.5). RSS is the memory of a process that spawned
- * the programs, when its run ended: on Linux each spawn forks that whole
- * process, so a spawn costs more as it grows.
+ * (the goal is at most 1.5). RSS is the memory of the process that ran the
+ * tasks, when its run ended: on Linux each direct spawn forks that whole
+ * process, so it costs more as the process grows; a spawn server forks
+ * only itself (about 60 MB).
  *
- *   node bench/commands.ts [--tasks 10000] [--jobs 2] [--repeat 3]
+ * The files go to a fresh directory under `--dir` (default: the OS's
+ * temporary directory), removed after each run. On ext4, creating files
+ * soon after many were deleted costs more (the kernel's `recently_deleted`
+ * tops a profile of `touch` then), which slows every runner's `touch` by
+ * an amount that drifts from run to run; `--dir /dev/shm` (tmpfs) leaves
+ * mostly the cost of starting programs.
+ *
+ *   node bench/commands.ts [--tasks 10000] [--jobs 2] [--repeat 3] [--dir /tmp]
+ *     [--runners inline,inline-direct,processes,processes-direct]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +38,8 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '10000' },
     jobs: { type: 'string', default: '2' },
     repeat: { type: 'string', default: '3' },
+    dir: { type: 'string', default: tmpdir() },
+    runners: { type: 'string', default: 'inline,inline-direct,processes,processes-direct' },
     case: { type: 'string' },
   },
 });
@@ -37,6 +49,19 @@ const repeat = Number(values.repeat);
 const GOAL = 1.5;
 
 type Kind = 'inline' | 'processes';
+
+/** The weft runners: an executor, with spawn servers or direct spawn. */
+const RUNNERS: Record<string, { kind: Kind; direct: boolean; label: string }> = {
+  inline: { kind: 'inline', direct: false, label: `weft inline (concurrency ${jobs})` },
+  'inline-direct': { kind: 'inline', direct: true, label: '  same, direct spawn' },
+  processes: { kind: 'processes', direct: false, label: `weft processes (max ${jobs})` },
+  'processes-direct': { kind: 'processes', direct: true, label: '  same, direct spawn' },
+};
+const runners = values.runners.split(',');
+for (const r of runners) {
+  if (RUNNERS[r] === undefined)
+    throw new Error(`unknown runner ${r}; the runners are ${Object.keys(RUNNERS).join(', ')}`);
+}
 
 interface Timing {
   readonly seconds: number;
@@ -48,7 +73,7 @@ async function timed(
   f: (dir: string) => Promise<number>,
   prepare?: (dir: string) => void,
 ): Promise<Timing> {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-bench-commands-'));
+  const dir = mkdtempSync(join(values.dir, 'weft-bench-commands-'));
   try {
     prepare?.(dir);
     const start = performance.now();
@@ -100,12 +125,14 @@ function makeRun(dir: string): Promise<number> {
 }
 
 /** One weft run in a fresh process, so that no run's heap weighs on the next. */
-function weftInChild(kind: Kind): Timing {
-  const out = execFileSync(
-    process.execPath,
-    [fileURLToPath(import.meta.url), '--case', kind, '--tasks', String(n), '--jobs', String(jobs)],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+function weftInChild(runner: string): Timing {
+  const { kind, direct } = RUNNERS[runner]!;
+  const args = ['--case', kind, '--tasks', String(n), '--jobs', String(jobs), '--dir', values.dir];
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: direct ? { ...process.env, WEFT_SPAWN_SERVERS: '0' } : process.env,
+  });
   return JSON.parse(out) as Timing;
 }
 
@@ -114,24 +141,22 @@ if (values.case !== undefined) {
   const kind = values.case as Kind;
   process.stdout.write(JSON.stringify(await timed((dir) => weftRun(kind, dir))));
 } else {
-  const best: Record<Kind | 'make', Timing> = {
-    make: { seconds: Number.POSITIVE_INFINITY, rss: 0 },
-    inline: { seconds: Number.POSITIVE_INFINITY, rss: 0 },
-    processes: { seconds: Number.POSITIVE_INFINITY, rss: 0 },
-  };
-  const keep = (key: Kind | 'make', t: Timing): void => {
-    if (t.seconds < best[key].seconds) best[key] = t;
+  const none: Timing = { seconds: Number.POSITIVE_INFINITY, rss: 0 };
+  const best = new Map<string, Timing>([['make', none], ...runners.map((r) => [r, none] as const)]);
+  const keep = (key: string, t: Timing): void => {
+    if (t.seconds < best.get(key)!.seconds) best.set(key, t);
   };
   for (let r = 0; r < repeat; r++) {
     keep('make', await timed(makeRun, writeMakefile));
-    keep('inline', weftInChild('inline'));
-    keep('processes', weftInChild('processes'));
+    for (const runner of runners) keep(runner, weftInChild(runner));
   }
+  const make = best.get('make')!;
   const rate = (t: Timing) => Math.round(n / t.seconds).toLocaleString('en');
-  const row = (label: string, t: Timing): string[] => {
-    const ratio = t.seconds / best.make.seconds;
+  const row = (runner: string): string[] => {
+    const t = best.get(runner)!;
+    const ratio = t.seconds / make.seconds;
     return [
-      label,
+      RUNNERS[runner]!.label,
       t.seconds.toFixed(2),
       rate(t),
       ratio.toFixed(2),
@@ -139,13 +164,9 @@ if (values.case !== undefined) {
       `${Math.round(t.rss / 2 ** 20)} MB`,
     ];
   };
-  console.log(`${n.toLocaleString('en')} command tasks (touch), ${jobs} at once`);
+  console.log(`${n.toLocaleString('en')} command tasks (touch), ${jobs} at once, in ${values.dir}`);
   printTable(
-    ['runner', 'wall s', 'tasks/s', 'vs make', 'goal', 'spawner RSS'],
-    [
-      [`make -j${jobs}`, best.make.seconds.toFixed(2), rate(best.make), '1.00', '', ''],
-      row(`weft inline (concurrency ${jobs})`, best.inline),
-      row(`weft processes (max ${jobs})`, best.processes),
-    ],
+    ['runner', 'wall s', 'tasks/s', 'vs make', 'goal', 'RSS'],
+    [[`make -j${jobs}`, make.seconds.toFixed(2), rate(make), '1.00', '', ''], ...runners.map(row)],
   );
 }

@@ -36,6 +36,7 @@ export {
   CommandInputMissingError,
   CommandNotFoundError,
   CommandOutputMissingError,
+  SpawnServerDiedError,
 } from './command/errors.ts';
 export { defineConfig, type WeftConfig } from './config/define-config.ts';
 export { findConfigFile, loadConfigFile } from './config/load-config.ts';

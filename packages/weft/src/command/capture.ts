@@ -42,6 +42,16 @@ export class OutputCapture {
     if (this.#lineBudget > 0) this.#lines(chunk);
   }
 
+  /** Whether lines are still handed on: if not, only the last `limit` bytes matter. */
+  get logging(): boolean {
+    return this.#lineBudget > 0;
+  }
+
+  /** Counts `bytes` that were dropped before they came here (only once not `logging`). */
+  skip(bytes: number): void {
+    this.#seen += bytes;
+  }
+
   /** Hands on the last line if it had no line ending; call once the stream ended. */
   end(): void {
     if (this.#decoder === undefined || this.#lineBudget <= 0) return;

@@ -103,6 +103,7 @@ async function runCommand(ctx: TaskContext, spec: CompiledSpec): Promise<Command
       maxOutputBytes: spec.maxOutputBytes,
       onLine: spec.logOutput ? (stream, line) => log.debug(line, { stream }) : undefined,
       onStart: (pid) => log.debug(`started ${formatArgv(spec.argv)}`, { pid, cwd }),
+      onDebug: (message) => log.debug(message),
     },
     ctx.signal,
   );

@@ -46,6 +46,22 @@ export class CommandNotFoundError extends WeftError {
   }
 }
 
+/**
+ * The spawn server that started the program died before the program ended
+ * (see `spawn-server/`). The program was killed if it had started; a retry
+ * runs on a fresh server.
+ */
+export class SpawnServerDiedError extends WeftError {
+  readonly argv: readonly string[];
+  /** The program's pid, or null when it is not known to have started. */
+  readonly pid: number | null;
+  constructor(argv: readonly string[], pid: number | null, why: string) {
+    super('WEFT_SPAWN_SERVER_DIED', `command ${formatArgv(argv)} failed: ${why}`);
+    this.argv = argv;
+    this.pid = pid;
+  }
+}
+
 /** A declared input file does not exist when the command is about to start. */
 export class CommandInputMissingError extends WeftError {
   /** Retrying cannot make it appear: the task fails at once. */

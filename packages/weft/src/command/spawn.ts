@@ -1,16 +1,18 @@
 /**
  * @module
- * Runs one program to its end with `child_process.spawn` (never a shell of
- * its own): stdin is /dev/null, stdout and stderr are captured (bounded) and
- * optionally logged line by line. When the signal aborts, the program gets
- * SIGTERM, then SIGKILL after the grace period, and the run rejects with the
- * signal's reason once the program is gone.
+ * Runs one program to its end (never through a shell of its own): stdin is
+ * /dev/null, stdout and stderr are captured (bounded) and optionally logged
+ * line by line. When the signal aborts, the program gets SIGTERM, then
+ * SIGKILL after the grace period, and the run rejects with the signal's
+ * reason once the program is gone. Programs start on a spawn server
+ * (`spawn-server/`), which spares this process a fork of itself per program.
  */
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { CancelledError } from '../errors/errors.ts';
 import { OutputCapture } from './capture.ts';
-import { CommandNotFoundError, formatArgv } from './errors.ts';
+import { CommandNotFoundError, formatArgv, SpawnServerDiedError } from './errors.ts';
+import type { Launcher } from './launch.ts';
+import { launchOnServer } from './spawn-server/servers.ts';
 
 /** One program to run: everything resolved. */
 export interface Program {
@@ -28,6 +30,8 @@ export interface Program {
   readonly onLine: ((stream: 'stdout' | 'stderr', line: string) => void) | undefined;
   /** Called once the program has started. */
   readonly onStart: ((pid: number) => void) | undefined;
+  /** Receives what is worth a debug line (why the program was started without the spawn server). */
+  readonly onDebug: ((message: string) => void) | undefined;
 }
 
 /** How a program ended, and what it wrote. */
@@ -44,12 +48,18 @@ export interface ProgramExit {
 
 /**
  * Starts `program` and settles when it has ended and its output is closed.
- * Rejects with `CommandNotFoundError` when it cannot be started, and with the
- * signal's reason when `signal` aborts (after the program has ended).
+ * Rejects with `CommandNotFoundError` when it cannot be started, with
+ * `SpawnServerDiedError` when the spawn server running it died, and with
+ * the signal's reason when `signal` aborts (after the program has ended).
+ * `launch` starts it: on a spawn server unless told otherwise.
  * @example
  * const exit = await runProgram(program, ctx.signal);
  */
-export function runProgram(program: Program, signal: AbortSignal): Promise<ProgramExit> {
+export function runProgram(
+  program: Program,
+  signal: AbortSignal,
+  launch: Launcher = launchOnServer,
+): Promise<ProgramExit> {
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
     const onLine = program.onLine;
@@ -61,67 +71,75 @@ export function runProgram(program: Program, signal: AbortSignal): Promise<Progr
       program.maxOutputBytes,
       onLine && ((line) => onLine('stderr', line)),
     );
+    let pid: number | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let settled = false;
-    const child = spawn(program.file, program.args, {
-      cwd: program.cwd,
-      env: program.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Once the program has exited, processes it started may still hold its
-    // pipes open: after an abort, do not wait for them to end too.
-    const stopReading = (): void => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    };
     const onAbort = (): void => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        stopReading();
-        return;
-      }
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), program.killGraceMs);
+      launched.abort();
+      killTimer = setTimeout(() => launched.kill(), program.killGraceMs);
     };
-    const finish = (): void => {
+    const finish = (): boolean => {
+      if (settled) return false;
       settled = true;
       signal.removeEventListener('abort', onAbort);
       if (killTimer !== undefined) clearTimeout(killTimer);
+      return true;
     };
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      // Once started, 'error' only reports a failed kill; 'close' still settles.
-      if (settled || child.pid !== undefined) return;
-      finish();
-      startError(program, error).then(reject, reject);
-    });
-    child.on('exit', () => {
-      if (signal.aborted) stopReading();
-    });
-    child.on('close', (exitCode: number | null, exitSignal: NodeJS.Signals | null) => {
-      if (settled) return;
-      finish();
-      if (signal.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      out.end();
-      err.end();
-      const o = out.collect();
-      const e = err.collect();
-      resolve({
-        exitCode,
-        signal: exitSignal,
-        stdout: o.text,
-        stderr: e.text,
-        stdoutDropped: o.dropped,
-        stderrDropped: e.dropped,
-      });
-    });
-    if (child.pid !== undefined) {
-      signal.addEventListener('abort', onAbort, { once: true });
-      program.onStart?.(child.pid);
-    }
+    const launched = launch(
+      {
+        file: program.file,
+        args: program.args,
+        cwd: program.cwd,
+        env: program.env,
+        maxOutputBytes: program.maxOutputBytes,
+        streaming: out.logging,
+      },
+      {
+        started: (p) => {
+          pid = p;
+          program.onStart?.(p);
+        },
+        output: (stream, chunk, skipped) => {
+          const capture = stream === 'stdout' ? out : err;
+          const logging = capture.logging;
+          if (skipped > 0) capture.skip(skipped);
+          if (chunk.length > 0) capture.push(chunk);
+          if (logging && !capture.logging) launched.tail(stream);
+        },
+        closed: (exitCode, exitSignal) => {
+          if (!finish()) return;
+          if (signal.aborted) {
+            reject(abortReason(signal));
+            return;
+          }
+          out.end();
+          err.end();
+          const o = out.collect();
+          const e = err.collect();
+          resolve({
+            exitCode,
+            signal: exitSignal,
+            stdout: o.text,
+            stderr: e.text,
+            stdoutDropped: o.dropped,
+            stderrDropped: e.dropped,
+          });
+        },
+        failed: (error) => {
+          if (finish()) startError(program, error).then(reject, reject);
+        },
+        lost: (why) => {
+          if (!finish()) return;
+          reject(
+            signal.aborted
+              ? abortReason(signal)
+              : new SpawnServerDiedError(program.argv, pid ?? null, why),
+          );
+        },
+        note: (message) => program.onDebug?.(message),
+      },
+    );
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

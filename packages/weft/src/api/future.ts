@@ -6,6 +6,7 @@
  */
 import { FutureNotDoneError } from '../errors/errors.ts';
 import type { TaskState } from '../scheduler/state.ts';
+import { DONE_STATES as DONE } from '../scheduler/state.ts';
 import { submitScope } from './scope.ts';
 
 /** What a future reads its state from: the run that owns it. */
@@ -32,14 +33,6 @@ export interface FutureHost {
   /** Cancels a task that has not started; false when it has. */
   cancelTask(id: number): boolean;
 }
-
-const DONE: ReadonlySet<TaskState> = new Set([
-  'succeeded',
-  'cached',
-  'failed',
-  'upstream_failed',
-  'cancelled',
-]);
 
 /** The eventual result of one submitted task. */
 export class Future<T = unknown> implements PromiseLike<T> {

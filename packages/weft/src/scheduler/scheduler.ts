@@ -35,6 +35,7 @@ import {
 import { findWaitCycle, Suspensions } from './suspensions.ts';
 import { TaskTable } from './task-table.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';
+import { ZeroWaiters } from './zero-waiters.ts';
 
 export interface SchedulerOptions {
   readonly runId: string;
@@ -67,8 +68,8 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #suspended = new Suspensions();
   #unfinished = 0;
   #inflight = 0;
-  #idle: (() => void)[] = [];
-  #quiet: (() => void)[] = [];
+  readonly #idle = new ZeroWaiters();
+  readonly #quiet = new ZeroWaiters();
   #pumping = false;
   #pumpScheduled = false;
   readonly #valueOf = (id: number): unknown => this.values[id];
@@ -208,20 +209,12 @@ export class Scheduler extends TaskTable implements FutureHost {
 
   /** Resolves once every task is in a final state. */
   whenIdle(): Promise<void> {
-    if (this.#unfinished === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
+    return this.#idle.wait(this.#unfinished === 0);
   }
 
   /** Resolves once no executor call is outstanding, or after `graceMs`. */
   whenQuiet(graceMs: number): Promise<void> {
-    if (this.#inflight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, graceMs);
-      this.#quiet.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return this.#quiet.wait(this.#inflight === 0, graceMs);
   }
 
   wait(
@@ -413,11 +406,7 @@ export class Scheduler extends TaskTable implements FutureHost {
       clearTimeout(timer);
       this.#timers.delete(timer);
     }
-    if (--this.#inflight === 0 && this.#quiet.length > 0) {
-      const quiet = this.#quiet;
-      this.#quiet = [];
-      for (const q of quiet) q();
-    }
+    if (--this.#inflight === 0) this.#quiet.release();
   }
 
   #succeed(id: number, value: unknown): void {
@@ -520,10 +509,7 @@ export class Scheduler extends TaskTable implements FutureHost {
   }
 
   #checkIdle(): void {
-    if (this.#unfinished !== 0 || this.#idle.length === 0) return;
-    const idle = this.#idle;
-    this.#idle = [];
-    for (const resolve of idle) resolve();
+    if (this.#unfinished === 0) this.#idle.release();
   }
 
   #transition(id: number, to: number, detail?: TransitionDetail): void {

@@ -55,3 +55,12 @@ export function canTransition(from: number, to: number): boolean {
 export function isTerminal(state: number): boolean {
   return state >= SUCCEEDED;
 }
+
+/** The states a future is done in. */
+export const DONE_STATES: ReadonlySet<TaskState> = new Set([
+  'succeeded',
+  'cached',
+  'failed',
+  'upstream_failed',
+  'cancelled',
+]);

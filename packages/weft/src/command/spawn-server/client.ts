@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setRef } from '../../util/ref.ts';
 import type { LaunchEvents, Launched, LaunchRequest } from '../launch.ts';
 import { launchDirect } from '../launch-direct.ts';
 import type { FromServer, StartFailure, ToServer } from './protocol.ts';
@@ -210,15 +211,7 @@ export class SpawnServer {
 
   #keepAlive(on: boolean): void {
     const child = this.#child;
-    const handles = [child, child.channel, child.stderr] as (
-      | { ref?: () => void; unref?: () => void }
-      | null
-      | undefined
-    )[];
-    for (const h of handles) {
-      if (on) h?.ref?.();
-      else h?.unref?.();
-    }
+    setRef([child, child.channel, child.stderr], on);
   }
 }
 

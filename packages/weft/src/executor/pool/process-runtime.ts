@@ -9,6 +9,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setRef } from '../../util/ref.ts';
 import type { WorkerDeath } from './errors.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Runtime, SpawnOptions, WorkerEvents, WorkerHandle } from './runtime.ts';
@@ -81,15 +82,7 @@ class ProcessHandle implements WorkerHandle {
 
   keepAlive(on: boolean): void {
     const child = this.#child;
-    const handles = [child, child.channel, child.stdout, child.stderr] as (
-      | { ref?: () => void; unref?: () => void }
-      | null
-      | undefined
-    )[];
-    for (const h of handles) {
-      if (on) h?.ref?.();
-      else h?.unref?.();
-    }
+    setRef([child, child.channel, child.stdout, child.stderr], on);
   }
 
   kill(reason: string): void {

@@ -14,6 +14,7 @@
  */
 import { FutureNotDoneError } from '../../errors/errors.ts';
 import type { TaskState } from '../../scheduler/state.ts';
+import { DONE_STATES as DONE } from '../../scheduler/state.ts';
 import { FutureIdPendingError } from '../pool/errors.ts';
 
 /** What a worker future needs from its worker. */
@@ -22,14 +23,6 @@ export interface FutureLink {
   wait(future: WorkerFuture): void;
   cancel(future: WorkerFuture): void;
 }
-
-const DONE: ReadonlySet<TaskState> = new Set([
-  'succeeded',
-  'cached',
-  'failed',
-  'upstream_failed',
-  'cancelled',
-]);
 
 export class WorkerFuture<T = unknown> implements PromiseLike<T> {
   /** The worker's number for it, in messages. */

@@ -32,9 +32,9 @@ import {
   SUCCEEDED,
   UPSTREAM_FAILED,
 } from './state.ts';
-import { findWaitCycle, Suspensions } from './suspensions.ts';
 import { TaskTable } from './task-table.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';
+import { Waits } from './waits.ts';
 import { ZeroWaiters } from './zero-waiters.ts';
 
 export interface SchedulerOptions {
@@ -47,8 +47,6 @@ export interface SchedulerOptions {
   /** Source of retry jitter. @default Math.random */
   readonly random?: () => number;
 }
-
-type Waiter = [resolve: (value: unknown) => void, reject: (error: unknown) => void];
 
 /** How many ready tasks that do not fit are passed over per dispatch round. */
 const MAX_PASSED_OVER = 32;
@@ -63,9 +61,19 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #pool: CapacityPool;
 
   readonly #ready: ReadyQueue;
-  readonly #waiters = new Map<number, Waiter[]>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #suspended = new Suspensions();
+  readonly #waits = new Waits({
+    state: (id) => this.state[id]!,
+    prerequisites: (id) => this.graph.prerequisites(id),
+    isCurrent: (id, attempt) => this.#isCurrent(id, attempt),
+    ref: (id) => this.ref(id),
+    suspend: (id) => {
+      this.#pool.release(this.tasks[id]!.options.requirements);
+      this.#pump();
+    },
+    // It runs again whether or not capacity is free: it is already running.
+    resume: (id) => this.#pool.forceTake(this.tasks[id]!.options.requirements),
+  });
   #unfinished = 0;
   #inflight = 0;
   readonly #idle = new ZeroWaiters();
@@ -233,31 +241,7 @@ export class Scheduler extends TaskTable implements FutureHost {
       reject(this.errorOf(id));
       return;
     }
-    let waiters = this.#waiters.get(id);
-    if (waiters === undefined) {
-      waiters = [];
-      this.#waiters.set(id, waiters);
-    }
-    if (waiter >= 0 && this.#isCurrent(waiter, waiterAttempt)) {
-      const cycle = this.#waitCycle(waiter, id);
-      if (cycle !== undefined) {
-        reject(new CycleError(cycle.map((t) => this.ref(t))));
-        return;
-      }
-      // A running task waiting on another gives its slot back meanwhile, so a
-      // parent awaiting its children cannot starve them of capacity.
-      this.#suspend(waiter, waiterAttempt, id);
-      waiters.push([
-        (value) => {
-          this.#resume(waiter, waiterAttempt, id);
-          resolve(value);
-        },
-        (error) => {
-          this.#resume(waiter, waiterAttempt, id);
-          reject(error);
-        },
-      ]);
-    } else waiters.push([resolve, reject]);
+    this.#waits.add(id, resolve, reject, waiter, waiterAttempt);
   }
 
   cancelTask(id: number): boolean {
@@ -350,36 +334,13 @@ export class Scheduler extends TaskTable implements FutureHost {
     );
   }
 
-  #suspend(id: number, attempt: number, target: number): void {
-    if (!this.#suspended.add(id, attempt, target)) return;
-    this.#pool.release(this.tasks[id]!.options.requirements);
-    this.#pump();
-  }
-
-  #resume(id: number, attempt: number, target: number): void {
-    if (!this.#suspended.remove(id, attempt, target)) return;
-    // It runs again whether or not capacity is free: it is already running.
-    this.#pool.forceTake(this.tasks[id]!.options.requirements);
-  }
-
   /** Gives back what a running task holds (nothing when it is suspended). */
   #release(id: number): void {
-    if (this.#suspended.drop(id)) return;
+    if (this.#waits.drop(id)) return;
     this.#pool.release(this.tasks[id]!.options.requirements);
   }
 
   /** The cycle `waiter` would close by waiting on `target`: such a wait could never end. */
-  #waitCycle(waiter: number, target: number): number[] | undefined {
-    return findWaitCycle(waiter, target, (u) => {
-      const s = this.state[u]!;
-      if (isTerminal(s)) return undefined;
-      return s === RUNNING
-        ? this.#suspended.waitsOf(u)
-        : s === PENDING
-          ? this.graph.prerequisites(u)
-          : undefined;
-    });
-  }
 
   /** The arguments of `id` with its inputs' values in place of futures, kept for retries. */
   #argsOf(id: number): unknown[] {
@@ -497,15 +458,9 @@ export class Scheduler extends TaskTable implements FutureHost {
   /** Settles the waiters of a task that reached a final state. */
   #finish(id: number): void {
     this.#unfinished--;
-    const waiters = this.#waiters.get(id);
-    if (waiters === undefined) return;
-    this.#waiters.delete(id);
     const s = this.state[id]!;
-    if (s === SUCCEEDED || s === CACHED) for (const w of waiters) w[0](this.values[id]);
-    else {
-      const error = this.errorOf(id);
-      for (const w of waiters) w[1](error);
-    }
+    const ok = s === SUCCEEDED || s === CACHED;
+    this.#waits.settle(id, ok, () => (ok ? this.values[id] : this.errorOf(id)));
   }
 
   #checkIdle(): void {

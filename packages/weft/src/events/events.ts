@@ -26,12 +26,20 @@ export interface TaskSubmitted extends TaskEventBase {
   readonly parentId: number;
   /** Ids of the tasks this one depends on. */
   readonly deps: readonly number[];
+  /** Position among the parent's submissions of a task with this name (0, 1, ...). */
+  readonly ordinal: number;
+  /** Hash of the arguments that are not futures; undefined when they cannot be hashed. */
+  readonly argsHash: string | undefined;
+  /** What the task asked of the executor, when it asked. */
+  readonly requirements: Readonly<Record<string, number>> | undefined;
 }
 export interface TaskReady extends TaskEventBase {
   readonly type: 'ready';
 }
 export interface TaskStarted extends TaskEventBase {
   readonly type: 'started';
+  /** Where the attempt runs (`thread 2`, `pid 4242`, a host), when the executor says. */
+  readonly worker?: string;
 }
 export interface TaskRetrying extends TaskEventBase {
   readonly type: 'retrying';
@@ -55,6 +63,14 @@ export interface TaskCancelled extends TaskEventBase {
   readonly reason: string;
 }
 
+/** The task took a recorded result instead of running: a cache hit, or a result kept from the run it resumes. */
+export interface TaskCached extends TaskEventBase {
+  readonly type: 'cached';
+  /** The run and task the result comes from. */
+  readonly from: { readonly runId: string; readonly taskId: number } | undefined;
+  readonly cacheKey: string | undefined;
+}
+
 export type TaskEvent =
   | TaskSubmitted
   | TaskReady
@@ -63,7 +79,8 @@ export type TaskEvent =
   | TaskSucceeded
   | TaskFailed
   | TaskUpstreamFailed
-  | TaskCancelled;
+  | TaskCancelled
+  | TaskCached;
 
 export interface LogEvent {
   readonly type: 'log';
@@ -93,3 +110,27 @@ export interface RunFinished {
 export type RunEvent = TaskEvent | LogEvent | RunStarted | RunFinished;
 
 export type EventListener = (event: RunEvent) => void;
+
+/**
+ * The task event types. Their order is stored (the SQLite run store codes
+ * events by position): add new types at the end, never reorder.
+ */
+export const TASK_EVENT_TYPES = [
+  'submitted',
+  'ready',
+  'started',
+  'retrying',
+  'succeeded',
+  'failed',
+  'upstream_failed',
+  'cancelled',
+  'cached',
+] as const satisfies readonly TaskEvent['type'][];
+
+/** Every event type. */
+export const EVENT_TYPES = [
+  ...TASK_EVENT_TYPES,
+  'log',
+  'run_started',
+  'run_finished',
+] as const satisfies readonly RunEvent['type'][];

@@ -1,0 +1,281 @@
+/**
+ * @module
+ * The run store in memory, for tests and throwaway runs: nothing outlives
+ * the store object. Plain JS structures (`memory-run.ts`): the events as
+ * written, each task's record folded as they arrive, counts by state. A
+ * writer applies each event at once, so everything is visible before
+ * `flush()` is even called, and a batch is trivially atomic.
+ */
+import { STATE_NAMES } from '../scheduler/state.ts';
+import { attemptsOf } from './attempts.ts';
+import { RunNotFoundError } from './errors.ts';
+import {
+  addEvent,
+  copyResult,
+  isNewer,
+  MemoryRunWriter,
+  type MemRun,
+  type MemTask,
+  newer,
+  taskEvents,
+} from './memory-run.ts';
+import type {
+  AttemptRecord,
+  EventQuery,
+  LogQuery,
+  RunInfo,
+  RunQuery,
+  RunRecord,
+  RunStore,
+  RunWriter,
+  StoredEvent,
+  StoredLog,
+  StoredResult,
+  TaskQuery,
+  TaskRecord,
+} from './run-store.ts';
+import {
+  type CheckedEventQuery,
+  checkEventQuery,
+  checkLogQuery,
+  checkRunId,
+  checkRunQuery,
+  checkTaskId,
+  checkTaskQuery,
+  RunAlreadyOpenError,
+  RunStoreClosedError,
+} from './run-store-errors.ts';
+import { countsByState, INTERRUPTED, isUnfinished } from './task-fold.ts';
+
+export class MemoryRunStore implements RunStore {
+  readonly location = 'memory';
+  readonly #runs = new Map<string, MemRun>();
+  readonly #cacheIndex = new Map<string, MemRun[]>();
+  #nextKey = 1;
+  #closed = false;
+
+  openRun(info: RunInfo): RunWriter {
+    this.#open();
+    checkRunId(info.id);
+    let run = this.#runs.get(info.id);
+    if (run === undefined) {
+      run = {
+        key: this.#nextKey++,
+        info: { ...info, params: info.params && structuredClone(info.params) },
+        state: 'running',
+        endedAt: undefined,
+        sessions: 1,
+        cancelRequested: undefined,
+        counts: STATE_NAMES.map(() => 0),
+        events: [],
+        prev: new Int32Array(1024),
+        tasks: [],
+        ids: [],
+        sorted: true,
+        logs: [],
+        taskLogs: new Map(),
+        writer: undefined,
+      };
+      this.#runs.set(info.id, run);
+    } else {
+      if (run.writer !== undefined) throw new RunAlreadyOpenError(info.id, this.location);
+      run.info = { ...run.info, pid: info.pid, host: info.host };
+      run.state = 'running';
+      run.endedAt = undefined;
+      run.sessions++;
+      run.cancelRequested = undefined;
+      const now = Date.now();
+      for (const id of this.#sortedIds(run)) {
+        const { fold } = run.tasks[id]!;
+        if (!isUnfinished(fold.state)) continue;
+        addEvent(run, {
+          type: 'cancelled',
+          runId: info.id,
+          taskId: id,
+          name: fold.name,
+          label: fold.label,
+          attempt: fold.attempts,
+          time: now,
+          reason: INTERRUPTED,
+        });
+      }
+    }
+    const writer = new MemoryRunWriter(run, this.#cacheIndex);
+    run.writer = writer;
+    return writer;
+  }
+
+  runs(query?: RunQuery): RunRecord[] {
+    this.#open();
+    const q = checkRunQuery(query);
+    return [...this.#runs.values()]
+      .filter((r) => q.state === undefined || r.state === q.state)
+      .filter((r) => q.workflow === undefined || r.info.workflow === q.workflow)
+      .sort(newer)
+      .slice(q.offset, q.offset + q.limit)
+      .map((r) => this.#record(r));
+  }
+
+  run(idOrPrefix: string): RunRecord | undefined {
+    this.#open();
+    if (typeof idOrPrefix !== 'string' || idOrPrefix.length === 0) return undefined;
+    const exact = this.#runs.get(idOrPrefix);
+    if (exact !== undefined) return this.#record(exact);
+    const matches = [...this.#runs.keys()].filter((id) => id.startsWith(idOrPrefix));
+    return matches.length === 1 ? this.#record(this.#runs.get(matches[0]!)!) : undefined;
+  }
+
+  tasks(runId: string, query?: TaskQuery): TaskRecord[] {
+    this.#open();
+    const q = checkTaskQuery(query);
+    const run = this.#runs.get(runId);
+    if (run === undefined) return [];
+    const states = q.states && new Set(q.states.map((s) => STATE_NAMES.indexOf(s)));
+    const text = q.name;
+    const out: TaskRecord[] = [];
+    let skip = q.offset;
+    for (const id of this.#sortedIds(run)) {
+      if (out.length >= q.limit) break;
+      const task = run.tasks[id]!;
+      if (states !== undefined && !states.has(task.fold.state)) continue;
+      if (
+        text !== undefined &&
+        !task.fold.name.includes(text) &&
+        !task.fold.label?.includes(text)
+      ) {
+        continue;
+      }
+      if (skip > 0) skip--;
+      else out.push(this.#taskRecord(run, id, task));
+    }
+    return out;
+  }
+
+  task(runId: string, taskId: number): TaskRecord | undefined {
+    this.#open();
+    checkTaskId(taskId);
+    const run = this.#runs.get(runId);
+    const task = run?.tasks[taskId];
+    return task && this.#taskRecord(run!, taskId, task);
+  }
+
+  attempts(runId: string, taskId: number): AttemptRecord[] {
+    this.#open();
+    checkTaskId(taskId);
+    const run = this.#runs.get(runId);
+    const task = run?.tasks[taskId];
+    if (task === undefined) return [];
+    return attemptsOf(taskEvents(run!, task).map((i) => run!.events[i]!));
+  }
+
+  events(runId: string, query?: EventQuery): StoredEvent[] {
+    this.#open();
+    return this.#select(runId, checkEventQuery(query));
+  }
+
+  logs(runId: string, query?: LogQuery): StoredLog[] {
+    this.#open();
+    return this.#select(runId, checkLogQuery(query)) as StoredLog[];
+  }
+
+  result(runId: string, taskId: number): StoredResult | undefined {
+    this.#open();
+    checkTaskId(taskId);
+    const result = this.#runs.get(runId)?.tasks[taskId]?.result;
+    return result && copyResult(result);
+  }
+
+  findCached(
+    cacheKey: string,
+  ):
+    | { readonly runId: string; readonly taskId: number; readonly result: StoredResult }
+    | undefined {
+    this.#open();
+    let best: { run: MemRun; id: number; task: MemTask } | undefined;
+    for (const run of this.#cacheIndex.get(cacheKey) ?? []) {
+      for (const id of run.ids) {
+        const task = run.tasks[id]!;
+        const state = STATE_NAMES[task.fold.state];
+        if (task.cacheKey !== cacheKey || task.result === undefined) continue;
+        if (state !== 'succeeded' && state !== 'cached') continue;
+        if (best === undefined || isNewer(run, id, best)) best = { run, id, task };
+      }
+    }
+    return (
+      best && { runId: best.run.info.id, taskId: best.id, result: copyResult(best.task.result!) }
+    );
+  }
+
+  requestCancel(runId: string, reason: string): void {
+    this.#open();
+    const run = this.#runs.get(runId);
+    if (run === undefined) throw new RunNotFoundError(runId, this.location);
+    run.cancelRequested = reason;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#closed) return;
+    for (const run of this.#runs.values()) run.writer?.release();
+    this.#closed = true;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new RunStoreClosedError(this.location);
+  }
+
+  #sortedIds(run: MemRun): number[] {
+    if (!run.sorted) {
+      run.ids.sort((a, b) => a - b);
+      run.sorted = true;
+    }
+    return run.ids;
+  }
+
+  #record(run: MemRun): RunRecord {
+    return {
+      ...run.info,
+      params: run.info.params && structuredClone(run.info.params),
+      state: run.state,
+      endedAt: run.endedAt,
+      sessions: run.sessions,
+      counts: countsByState(run.counts),
+      cancelRequested: run.cancelRequested,
+    };
+  }
+
+  #taskRecord(run: MemRun, id: number, task: MemTask): TaskRecord {
+    return task.fold.record(run.info.id, id, task.cacheKey, task.result !== undefined);
+  }
+
+  #select(runId: string, q: CheckedEventQuery): StoredEvent[] {
+    const run = this.#runs.get(runId);
+    if (run === undefined) return [];
+    let indexes: readonly number[] | undefined;
+    if (q.taskId !== undefined) {
+      const task = q.taskId < 0 ? undefined : run.tasks[q.taskId];
+      const own = task === undefined ? [] : taskEvents(run, task);
+      const logs = run.taskLogs.get(q.taskId) ?? [];
+      indexes = logs.length === 0 ? own : [...own, ...logs].sort((a, b) => a - b);
+    } else if (q.types?.size === 1 && q.types.has('log')) {
+      indexes = run.logs;
+    }
+    const out: StoredEvent[] = [];
+    const take = (i: number): boolean => {
+      const e = run.events[i]!;
+      if (q.types === undefined || q.types.has(e.type)) out.push({ ...e, seq: i + 1 });
+      return out.length < q.limit;
+    };
+    if (q.limit === 0) return out;
+    if (indexes === undefined) {
+      for (let i = q.afterSeq; i < run.events.length; i++) if (!take(i)) break;
+    } else {
+      for (const i of indexes) if (i >= q.afterSeq && !take(i)) break;
+    }
+    return out;
+  }
+}
+
+/** A new, empty memory run store. */
+export function createMemoryRunStore(): MemoryRunStore {
+  return new MemoryRunStore();
+}

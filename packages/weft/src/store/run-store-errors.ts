@@ -1,0 +1,194 @@
+/**
+ * @module
+ * The run stores' own errors (codes `WEFT_STORE_*`), and the checks of query
+ * arguments both stores share, so that the memory and the SQLite store
+ * refuse the same bad input with the same message.
+ */
+import { describeValue, WeftError } from '../errors/base.ts';
+import type { RunEvent } from '../events/events.ts';
+import { EVENT_TYPES } from '../events/events.ts';
+import { STATE_NAMES } from '../scheduler/state.ts';
+import type { EventQuery, LogQuery, RunQuery, RunState, TaskQuery } from './run-store.ts';
+
+/** A query, an event or a call the store cannot accept (a bad limit, an event of another run). */
+export class RunStoreInputError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_STORE_BAD_INPUT', message);
+  }
+}
+
+/** The store was used after it was closed. */
+export class RunStoreClosedError extends WeftError {
+  readonly location: string;
+  constructor(location: string) {
+    super('WEFT_STORE_CLOSED', `the run store ${location} is closed`);
+    this.location = location;
+  }
+}
+
+/** `openRun` for a run this store object is still writing. */
+export class RunAlreadyOpenError extends WeftError {
+  readonly runId: string;
+  constructor(runId: string, location: string) {
+    super(
+      'WEFT_STORE_RUN_OPEN',
+      `run ${runId} is already being written through this store (${location}); close its writer first`,
+    );
+    this.runId = runId;
+  }
+}
+
+/** The database was written by a newer weft: its schema version is above what this code knows. */
+export class RunStoreTooNewError extends WeftError {
+  readonly file: string;
+  readonly found: number;
+  readonly supported: number;
+  constructor(file: string, found: number, supported: number) {
+    super(
+      'WEFT_STORE_TOO_NEW',
+      `the run store ${file} has schema version ${found}, newer than this weft supports (${supported}); ` +
+        'upgrade weft, or use another store file',
+    );
+    this.file = file;
+    this.found = found;
+    this.supported = supported;
+  }
+}
+
+/** The database could not be opened (not a database, no permission). */
+export class RunStoreOpenError extends WeftError {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super('WEFT_STORE_OPEN_FAILED', `could not open the run store ${file}: ${message}`, options);
+    this.file = file;
+  }
+}
+
+/** Writing a run's events failed (the database's message is kept); later writes are refused. */
+export class RunStoreWriteError extends WeftError {
+  readonly file: string;
+  readonly runId: string;
+  constructor(file: string, runId: string, message: string) {
+    super('WEFT_STORE_WRITE_FAILED', `writing run ${runId} to ${file} failed: ${message}`);
+    this.file = file;
+    this.runId = runId;
+  }
+}
+
+/** What the store read back cannot be what it wrote (a damaged database). */
+export class RunStoreCorruptError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_STORE_CORRUPT', message);
+  }
+}
+
+/** Queries with their defaults applied and their arguments checked. */
+export interface CheckedPage {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+const RUN_STATES: readonly RunState[] = ['running', 'succeeded', 'failed', 'cancelled'];
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set<string>(EVENT_TYPES);
+
+function count(value: unknown, name: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new RunStoreInputError(
+      `${name} must be an integer of at least ${min}, not ${describeValue(value)}`,
+    );
+  }
+  return value;
+}
+
+function page(
+  query: { limit?: number; offset?: number } | undefined,
+  fallback: number,
+): CheckedPage {
+  return {
+    limit: count(query?.limit, 'limit', fallback),
+    offset: count(query?.offset, 'offset', 0),
+  };
+}
+
+/** Checks a run query: `limit` and `offset` counts, a known state. */
+export function checkRunQuery(query: RunQuery | undefined): CheckedPage & RunQuery {
+  if (query?.state !== undefined && !RUN_STATES.includes(query.state)) {
+    throw new RunStoreInputError(
+      `state must be one of ${RUN_STATES.join(', ')}, not ${describeValue(query.state)}`,
+    );
+  }
+  return { ...query, ...page(query, 100) };
+}
+
+/** Checks a task query: `limit` and `offset` counts, known states. */
+export function checkTaskQuery(query: TaskQuery | undefined): CheckedPage & TaskQuery {
+  for (const state of query?.states ?? []) {
+    if (!STATE_NAMES.includes(state)) {
+      throw new RunStoreInputError(
+        `states must be task states (${STATE_NAMES.join(', ')}), not ${describeValue(state)}`,
+      );
+    }
+  }
+  return { ...query, ...page(query, 100) };
+}
+
+/** An event query with its defaults: every type when `types` is undefined. */
+export interface CheckedEventQuery {
+  readonly taskId: number | undefined;
+  readonly types: ReadonlySet<RunEvent['type']> | undefined;
+  readonly afterSeq: number;
+  readonly limit: number;
+}
+
+/** Checks an event query: a task id of -1 or more, known types, counts. */
+export function checkEventQuery(query: EventQuery | undefined): CheckedEventQuery {
+  for (const type of query?.types ?? []) {
+    if (!EVENT_TYPE_SET.has(type)) {
+      throw new RunStoreInputError(
+        `types must be event types (${[...EVENT_TYPE_SET].join(', ')}), not ${describeValue(type)}`,
+      );
+    }
+  }
+  return {
+    taskId: query?.taskId === undefined ? undefined : count(query.taskId, 'taskId', 0, -1),
+    types: query?.types === undefined ? undefined : new Set(query.types),
+    afterSeq: count(query?.afterSeq, 'afterSeq', 0),
+    limit: count(query?.limit, 'limit', 1000),
+  };
+}
+
+/** Checks a log query: a task id of -1 or more, counts. */
+export function checkLogQuery(query: LogQuery | undefined): CheckedEventQuery {
+  return {
+    taskId: query?.taskId === undefined ? undefined : count(query.taskId, 'taskId', 0, -1),
+    types: new Set(['log']),
+    afterSeq: count(query?.afterSeq, 'afterSeq', 0),
+    limit: count(query?.limit, 'limit', 1000),
+  };
+}
+
+/** Checks the final state given to `close`. */
+export function checkFinalState(state: RunState): void {
+  if (state !== 'succeeded' && state !== 'failed' && state !== 'cancelled') {
+    throw new RunStoreInputError(
+      `close(state) needs the run's final state (succeeded, failed or cancelled), not ${describeValue(state)}`,
+    );
+  }
+}
+
+/** Checks the run id given to `openRun`, `requestCancel`. */
+export function checkRunId(id: unknown): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new RunStoreInputError(`a run id must be a non-empty string, not ${describeValue(id)}`);
+  }
+}
+
+/** Checks a task id given to a query. */
+export function checkTaskId(id: unknown): asserts id is number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+    throw new RunStoreInputError(
+      `a task id must be an integer of at least 0, not ${describeValue(id)}`,
+    );
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * @module
+ * The calling thread's side of the write worker: posts messages, counts
+ * the ones not yet acknowledged, and keeps the worker referenced only while
+ * some are (an idle worker never keeps the process alive). When the worker
+ * dies, everything waiting is rejected and the store is told.
+ */
+
+import { Worker } from 'node:worker_threads';
+import { workerExecArgv } from '../../util/worker-exec-argv.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
+
+/** The worker's entry, beside this module in the sources (.ts) or the build (.js). */
+const WORKER_ENTRY = new URL(
+  `./write-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
+
+export interface ChannelEvents {
+  /** Writing run `key` failed with this message; the worker drops its later batches. */
+  failed(key: number, message: string): void;
+  /** The worker is gone (an uncaught error, an exit it was not asked for). */
+  died(message: string): void;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+export class WriteChannel {
+  readonly #worker: Worker;
+  readonly #events: ChannelEvents;
+  readonly #waiters = new Map<number, Waiter>();
+  #nextId = 1;
+  #inFlight = 0;
+  #death: string | undefined;
+  #stopping = false;
+  readonly #exited: Promise<void>;
+
+  constructor(init: WorkerInit, events: ChannelEvents) {
+    this.#events = events;
+    this.#worker = new Worker(WORKER_ENTRY, { workerData: init, execArgv: workerExecArgv() });
+    this.#worker.unref();
+    this.#worker.on('message', (m: FromWorker) => this.#receive(m));
+    this.#worker.on('error', (error: Error) =>
+      this.#die(`the write worker failed: ${error.message}`),
+    );
+    this.#exited = new Promise((resolve) => {
+      this.#worker.once('exit', (code: number) => {
+        if (!this.#stopping) this.#die(`the write worker exited unexpectedly (code ${code})`);
+        resolve();
+      });
+    });
+  }
+
+  /** Why the worker is gone, when it is. */
+  get death(): string | undefined {
+    return this.#death;
+  }
+
+  /** Posts a message (its buffers transferred); returns its id, to wait for. */
+  post(message: ToWorker, transfer?: readonly ArrayBuffer[]): number {
+    const id = this.#nextId++;
+    message.id = id;
+    if (this.#death !== undefined) return id;
+    this.#worker.postMessage(message, transfer as ArrayBuffer[] | undefined);
+    if (this.#inFlight++ === 0) this.#worker.ref();
+    return id;
+  }
+
+  /** Resolves once message `id` is handled; rejects if the worker dies first. */
+  wait(id: number): Promise<void> {
+    if (this.#death !== undefined) return Promise.reject(new Error(this.#death));
+    return new Promise((resolve, reject) => this.#waiters.set(id, { resolve, reject }));
+  }
+
+  /** Asks the worker to finish what it has and close its connection, then waits for it to exit. */
+  async shutdown(): Promise<void> {
+    if (this.#stopping) return this.#exited;
+    this.#stopping = true;
+    if (this.#death !== undefined) return this.#exited;
+    // Referenced until it has exited: the process waits for its last writes.
+    this.#worker.ref();
+    await this.wait(this.post({ t: 'shutdown', id: 0 })).catch(() => {});
+    await this.#exited;
+  }
+
+  #receive(m: FromWorker): void {
+    if (m.t === 'failed') {
+      this.#events.failed(m.key, m.message);
+      return;
+    }
+    if (--this.#inFlight === 0 && !this.#stopping) this.#worker.unref();
+    const waiter = this.#waiters.get(m.id);
+    if (waiter === undefined) return;
+    this.#waiters.delete(m.id);
+    waiter.resolve();
+  }
+
+  #die(message: string): void {
+    if (this.#death !== undefined) return;
+    this.#death = message;
+    this.#worker.unref();
+    this.#events.died(message);
+    const error = new Error(message);
+    for (const waiter of this.#waiters.values()) waiter.reject(error);
+    this.#waiters.clear();
+  }
+}

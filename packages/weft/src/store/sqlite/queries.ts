@@ -1,0 +1,267 @@
+/**
+ * @module
+ * The SQLite store's queries, on the calling thread's own connection (WAL
+ * lets it read beside the write worker, and beside other processes). Task
+ * records are folded from their stored history (`task-fold.ts`); a run's
+ * events in seq order are gathered batch by batch (`batches` names the
+ * tasks each batch touched), merged with its logs and run events.
+ */
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import type { TaskEvent } from '../../events/events.ts';
+import { STATE_NAMES } from '../../scheduler/state.ts';
+import { attemptsOf } from '../attempts.ts';
+import type {
+  AttemptRecord,
+  RunQuery,
+  RunRecord,
+  RunState,
+  StoredEvent,
+  StoredResult,
+  TaskQuery,
+  TaskRecord,
+} from '../run-store.ts';
+import {
+  type CheckedEventQuery,
+  type CheckedPage,
+  RunStoreCorruptError,
+} from '../run-store-errors.ts';
+import { countsByState, TaskFold } from '../task-fold.ts';
+import { readEvents } from './event-queries.ts';
+import { decodeHistory } from './history.ts';
+import { INDEXED_STATES, indexedStates, TASK_KEY_SPAN } from './schema.ts';
+
+interface RunRow {
+  key: number;
+  id: string;
+  workflow: string | null;
+  mode: string | null;
+  executor: string;
+  params: string | null;
+  rerun_of: string | null;
+  cwd: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  state: RunState;
+  ended_at: number | null;
+  sessions: number;
+  cancel_requested: string | null;
+  counts: string;
+}
+
+export interface TaskRow {
+  id: number;
+  name: string | null;
+  label: string | null;
+  cache_key: string | null;
+  result_size: number | null;
+  history: Uint8Array;
+}
+
+interface ResultRow {
+  result_size: number | null;
+  result: Uint8Array | null;
+  result_hash: string | null;
+}
+
+const TASK_COLUMNS = 'key - ? AS id, name, label, cache_key, result_size, history';
+
+function runRecord(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    workflow: r.workflow ?? undefined,
+    mode: r.mode ?? undefined,
+    executor: r.executor,
+    params: r.params === null ? undefined : (JSON.parse(r.params) as Record<string, unknown>),
+    rerunOf: r.rerun_of ?? undefined,
+    cwd: r.cwd,
+    host: r.host,
+    pid: r.pid,
+    startedAt: r.started_at,
+    state: r.state,
+    endedAt: r.ended_at ?? undefined,
+    sessions: r.sessions,
+    counts: countsByState(JSON.parse(r.counts) as number[]),
+    cancelRequested: r.cancel_requested ?? undefined,
+  };
+}
+
+function storedResult(r: ResultRow | undefined): StoredResult | undefined {
+  if (r === undefined || r.result_size === null || r.result_size < 0) return undefined;
+  if (r.result_hash !== null) return { kind: 'artifact', hash: r.result_hash, size: r.result_size };
+  return { kind: 'inline', bytes: r.result ?? new Uint8Array(0) };
+}
+
+export class SqliteQueries {
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  readonly #keys = new Map<string, number>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** The run's key, when it is recorded. */
+  key(runId: string): number | undefined {
+    let key = this.#keys.get(runId);
+    if (key === undefined) {
+      key = (this.get('SELECT key FROM runs WHERE id = ?', runId) as { key: number } | undefined)
+        ?.key;
+      if (key !== undefined) this.#keys.set(runId, key);
+    }
+    return key;
+  }
+
+  runs(q: RunQuery & CheckedPage): RunRecord[] {
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (q.state !== undefined) {
+      where.push('state = ?');
+      args.push(q.state);
+    }
+    if (q.workflow !== undefined) {
+      where.push('workflow = ?');
+      args.push(q.workflow);
+    }
+    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY started_at DESC, key DESC LIMIT ? OFFSET ?`;
+    return (this.all(sql, ...args, q.limit, q.offset) as RunRow[]).map(runRecord);
+  }
+
+  run(idOrPrefix: string): RunRecord | undefined {
+    if (typeof idOrPrefix !== 'string' || idOrPrefix.length === 0) return undefined;
+    const exact = this.get('SELECT * FROM runs WHERE id = ?', idOrPrefix) as RunRow | undefined;
+    if (exact !== undefined) return runRecord(exact);
+    // Ids with the prefix sort right after it: one match is unique if the next one differs.
+    const next = this.all('SELECT id FROM runs WHERE id > ? ORDER BY id LIMIT 2', idOrPrefix) as {
+      id: string;
+    }[];
+    const matches = next.filter((r) => r.id.startsWith(idOrPrefix));
+    if (matches.length !== 1) return undefined;
+    return runRecord(this.get('SELECT * FROM runs WHERE id = ?', matches[0]!.id) as RunRow);
+  }
+
+  tasks(runId: string, q: TaskQuery & CheckedPage): TaskRecord[] {
+    const key = this.key(runId);
+    if (key === undefined || q.states?.length === 0) return [];
+    const base = key * TASK_KEY_SPAN;
+    let from = 'tasks';
+    const where: string[] = [];
+    const args: SQLInputValue[] = [base];
+    const codes = q.states?.map((s) => STATE_NAMES.indexOf(s));
+    if (codes !== undefined && indexedStates(codes)) {
+      from = 'tasks INDEXED BY tasks_state';
+      where.push(`run_key = ? AND ${INDEXED_STATES} AND state IN (${codes.join(', ')})`);
+      args.push(key);
+    } else {
+      where.push('key BETWEEN ? AND ?');
+      args.push(base, base + TASK_KEY_SPAN - 1);
+      if (codes !== undefined) where.push(`state IN (${codes.join(', ')})`);
+    }
+    if (q.name !== undefined) {
+      where.push('(instr(name, ?) > 0 OR instr(label, ?) > 0)');
+      args.push(q.name, q.name);
+    }
+    const sql = `SELECT ${TASK_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY key LIMIT ? OFFSET ?`;
+    return (this.all(sql, ...args, q.limit, q.offset) as TaskRow[]).map((row) =>
+      this.#record(runId, row),
+    );
+  }
+
+  task(runId: string, taskId: number): TaskRecord | undefined {
+    const row = this.taskRow(runId, taskId);
+    return row && this.#record(runId, row);
+  }
+
+  attempts(runId: string, taskId: number): AttemptRecord[] {
+    const row = this.taskRow(runId, taskId);
+    return row ? attemptsOf(this.taskEvents(runId, row)) : [];
+  }
+
+  result(runId: string, taskId: number): StoredResult | undefined {
+    const key = this.key(runId);
+    if (key === undefined || taskId >= TASK_KEY_SPAN) return undefined;
+    const sql = 'SELECT result_size, result, result_hash FROM tasks WHERE key = ?';
+    return storedResult(this.get(sql, key * TASK_KEY_SPAN + taskId) as ResultRow | undefined);
+  }
+
+  findCached(
+    cacheKey: string,
+  ): { runId: string; taskId: number; result: StoredResult } | undefined {
+    // The newest row with the key: rows are keyed by run, then task, and
+    // runs are numbered in the order they started.
+    const row = this.get(
+      `SELECT key, run_key, result_size, result, result_hash FROM tasks INDEXED BY tasks_cache_key
+       WHERE cache_key = ? AND state IN (3, 7) AND result_size >= 0
+       ORDER BY key DESC LIMIT 1`,
+      cacheKey,
+    ) as (ResultRow & { key: number; run_key: number }) | undefined;
+    if (row === undefined) return undefined;
+    const runId = this.#runIdOf(row.run_key);
+    if (runId === undefined) return undefined;
+    return { runId, taskId: row.key - row.run_key * TASK_KEY_SPAN, result: storedResult(row)! };
+  }
+
+  readonly #runIds = new Map<number, string>();
+
+  #runIdOf(key: number): string | undefined {
+    let id = this.#runIds.get(key);
+    if (id === undefined) {
+      id = (this.get('SELECT id FROM runs WHERE key = ?', key) as { id: string } | undefined)?.id;
+      if (id !== undefined) this.#runIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The run's events (or logs: `types` only `log`), as the checked query asks. */
+  events(runId: string, q: CheckedEventQuery): StoredEvent[] {
+    const key = this.key(runId);
+    if (key === undefined || q.limit === 0) return [];
+    return readEvents(this, runId, key, q);
+  }
+
+  /** A task's row (its id, name, label, cache key, result size, history). */
+  taskRow(runId: string, taskId: number): TaskRow | undefined {
+    const key = this.key(runId);
+    if (key === undefined || taskId < 0 || taskId >= TASK_KEY_SPAN) return undefined;
+    const sql = `SELECT ${TASK_COLUMNS} FROM tasks WHERE key = ?`;
+    const base = key * TASK_KEY_SPAN;
+    return this.get(sql, base, base + taskId) as TaskRow | undefined;
+  }
+
+  /** A task's stored events, from its row. */
+  taskEvents(runId: string, row: TaskRow): StoredEvent[] {
+    return decodeHistory(row.history, runId, row.id, row.name ?? '', row.label ?? undefined);
+  }
+
+  #record(runId: string, row: TaskRow): TaskRecord {
+    const events = this.taskEvents(runId, row) as (TaskEvent & { seq: number })[];
+    if (events.length === 0) {
+      throw new RunStoreCorruptError(`task ${row.id} of run ${runId} is stored without any event`);
+    }
+    const fold = new TaskFold(events[0]!);
+    for (const e of events) fold.apply(e);
+    const hasResult = row.result_size !== null && row.result_size >= 0;
+    return fold.record(runId, row.id, row.cache_key ?? undefined, hasResult);
+  }
+
+  /** A statement, prepared once. */
+  statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** The first row of a query. */
+  get(sql: string, ...args: SQLInputValue[]): unknown {
+    return this.statement(sql).get(...args);
+  }
+
+  /** All rows of a query. */
+  all(sql: string, ...args: SQLInputValue[]): unknown[] {
+    return this.statement(sql).all(...args);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * @module
+ * The SQLite store's write worker (a `worker_threads` thread): it owns one
+ * connection and writes each batch it is posted in one transaction
+ * (`worker-batch.ts`), acknowledging every message in order. A failed write
+ * is reported for its run (with SQLite's message) and that run's later
+ * batches are dropped, so what is stored stays a prefix of what was written.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
+import { connect } from './schema.ts';
+import { endRun, writeBatch } from './worker-batch.ts';
+import { RunSlot, WorkerDb } from './worker-db.ts';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const w = new WorkerDb(connect(init.file, init.busyTimeoutMs, true));
+const runs = new Map<number, RunSlot | { failed: string }>();
+
+function send(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+function fail(key: number, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const run = runs.get(key);
+  if (run !== undefined) run.failed = message;
+  else runs.set(key, { failed: message });
+  send({ t: 'failed', key, message });
+}
+
+function handle(m: ToWorker): void {
+  switch (m.t) {
+    case 'open':
+      try {
+        runs.set(m.key, new RunSlot(w, m.key, m.runId));
+      } catch (error) {
+        fail(m.key, error);
+      }
+      return;
+    case 'batch': {
+      const run = runs.get(m.key);
+      if (!(run instanceof RunSlot) || run.failed !== undefined) return;
+      try {
+        writeBatch(w, run, m);
+      } catch (error) {
+        fail(m.key, error);
+      }
+      return;
+    }
+    case 'close': {
+      const run = runs.get(m.key);
+      runs.delete(m.key);
+      if (!(run instanceof RunSlot) || run.failed !== undefined) return;
+      try {
+        endRun(w, run, m.state, m.endedAt);
+      } catch (error) {
+        fail(m.key, error);
+        runs.delete(m.key);
+      }
+      return;
+    }
+    case 'release':
+      runs.delete(m.key);
+      return;
+    default:
+      return;
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  handle(m);
+  send({ t: 'ack', id: m.id });
+  if (m.t === 'shutdown') {
+    // Copy the WAL into the database here, so that closing the last
+    // connection on the calling thread has little left to do.
+    try {
+      w.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy (another process reads or writes): a later checkpoint does it.
+    }
+    w.db.close();
+    port.close();
+  }
+});

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * The run store contract on `findCached`: the newest succeeded or cached
+ * task recorded with the key and a result, from any run.
+ */
+import { describe, expect, it } from 'vitest';
+import { anError, Events, runInfo, type StoreContext } from './helpers.ts';
+
+const bytes = (n: number) => ({ kind: 'inline' as const, bytes: new Uint8Array([n]) });
+
+/** Registers the tests of cache lookups. */
+export function cacheContract({ newStore }: StoreContext): void {
+  describe('findCached', () => {
+    it('finds the newest succeeded or cached task with the key and a result, in any run', async () => {
+      const store = await newStore();
+      expect(store.findCached('k')).toBeUndefined();
+
+      const old = runInfo({ startedAt: 1000 });
+      const w1 = store.openRun(old);
+      const e1 = new Events(old.id);
+      for (const e of e1.lifecycle(0)) w1.event(e);
+      w1.result(0, bytes(1), 'k');
+      await w1.close('succeeded');
+      expect(store.findCached('k')).toEqual({ runId: old.id, taskId: 0, result: bytes(1) });
+
+      const mid = runInfo({ startedAt: 2000 });
+      const w2 = store.openRun(mid);
+      const e2 = new Events(mid.id);
+      w2.event(e2.submitted(0));
+      w2.event(e2.cached(0, { runId: old.id, taskId: 0 }, 'k'));
+      w2.result(0, bytes(2), 'k');
+      // Not candidates: a failed task, a task without a result, another key.
+      w2.event(e2.submitted(1));
+      w2.event(e2.started(1));
+      w2.event(e2.failed(1, 1, anError('no')));
+      w2.result(1, bytes(3), 'k');
+      for (const e of e2.lifecycle(2)) w2.event(e);
+      w2.result(2, undefined, 'k');
+      for (const e of e2.lifecycle(3)) w2.event(e);
+      w2.result(3, bytes(4), 'other');
+      await w2.close('failed');
+      expect(store.findCached('k')).toEqual({ runId: mid.id, taskId: 0, result: bytes(2) });
+      expect(store.findCached('other')).toEqual({ runId: mid.id, taskId: 3, result: bytes(4) });
+
+      // Newest is the run recorded last, whatever its start time says (clocks differ across hosts).
+      const later = runInfo({ startedAt: 500 });
+      const w3 = store.openRun(later);
+      const e3 = new Events(later.id);
+      for (const e of e3.lifecycle(0)) w3.event(e);
+      w3.result(0, { kind: 'artifact', hash: 'cd'.repeat(32), size: 10 }, 'k');
+      await w3.close('succeeded');
+      expect(store.findCached('k')?.runId).toBe(later.id);
+      expect(store.findCached('k2')).toBeUndefined();
+    });
+
+    it('sees results while their run is still open', async () => {
+      const store = await newStore();
+      const info = runInfo();
+      const writer = store.openRun(info);
+      const ev = new Events(info.id);
+      for (const e of ev.lifecycle(0)) writer.event(e);
+      writer.result(0, bytes(9), 'live');
+      await writer.flush();
+      expect(store.findCached('live')).toEqual({ runId: info.id, taskId: 0, result: bytes(9) });
+      await writer.close('succeeded');
+    });
+  });
+}

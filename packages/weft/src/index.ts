@@ -13,7 +13,15 @@ export {
   silentLogger,
 } from './api/logger.ts';
 export type { Requirements } from './api/requirements.ts';
-export { type Resolved, type RunHandle, type RunOptions, run, startRun } from './api/run.ts';
+export {
+  type Resolved,
+  type RunHandle,
+  type RunOptions,
+  rerun,
+  resume,
+  run,
+  startRun,
+} from './api/run.ts';
 export { type Futurable, type FuturableArgs, gather, submit } from './api/submit.ts';
 export {
   type BackoffOptions,
@@ -25,6 +33,7 @@ export {
   type TaskOptions,
   task,
 } from './api/task.ts';
+export type { CacheMode } from './cache/task-cache.ts';
 export {
   type CommandResult,
   type CommandSpec,
@@ -100,4 +109,14 @@ export {
 } from './resources/resource.ts';
 export { type ResourceSet, type ResourceValues, resourceSet } from './resources/resource-set.ts';
 export type { TaskState } from './scheduler/state.ts';
+export type { ArtifactStore } from './store/artifact-store.ts';
+export { RunNotFoundError, RunStillRunningError } from './store/errors.ts';
+export type * from './store/run-store.ts';
+export {
+  acquireSqliteStore,
+  defaultStorePath,
+  fsArtifacts,
+  memoryRunStore,
+  sqliteRunStore,
+} from './store/store-resources.ts';
 export type { Duration } from './util/duration.ts';

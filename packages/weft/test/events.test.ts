@@ -23,14 +23,15 @@ const fail = task('fail', async () => {
 
 /** Allowed successors of each task event type. */
 const NEXT: Record<TaskEvent['type'], readonly TaskEvent['type'][]> = {
-  submitted: ['ready', 'upstream_failed', 'cancelled'],
-  ready: ['started', 'cancelled'],
+  submitted: ['ready', 'upstream_failed', 'cancelled', 'cached'],
+  ready: ['started', 'cancelled', 'cached'],
   started: ['succeeded', 'failed', 'retrying', 'cancelled'],
   retrying: ['ready', 'cancelled'],
   succeeded: [],
   failed: [],
   upstream_failed: [],
   cancelled: [],
+  cached: [],
 };
 
 function checkSequence(events: TaskEvent[]): void {

@@ -19,6 +19,8 @@ export interface Requirements {
 export interface CompiledRequirements {
   readonly names: readonly string[];
   readonly amounts: readonly number[];
+  /** The same as a record, for events and the run store. */
+  readonly record: Readonly<Record<string, number>>;
 }
 
 /** Validates and compiles requirements; `undefined` when the task needs nothing. */
@@ -42,5 +44,14 @@ export function compileRequirements(
     names.push(name);
     amounts.push(amount);
   }
-  return names.length === 0 ? undefined : { names, amounts };
+  return names.length === 0 ? undefined : requirementsOf(names, amounts);
+}
+
+/** Compiled requirements from parallel arrays of names and amounts. */
+export function requirementsOf(
+  names: readonly string[],
+  amounts: readonly number[],
+): CompiledRequirements {
+  const record = Object.freeze(Object.fromEntries(names.map((n, i) => [n, amounts[i]!])));
+  return { names, amounts, record };
 }

@@ -6,6 +6,7 @@
  * missing resource, a dependency cycle, a config that fails its schema).
  */
 
+import { dirname, join, resolve } from 'node:path';
 import type { WeftConfig } from '../config/define-config.ts';
 import { findConfigFile, loadConfigFile, selectMode } from '../config/load-config.ts';
 import { mergeConfig } from '../config/sources.ts';
@@ -17,6 +18,15 @@ import { isResourceDefinition, type ResourceDefinition } from '../resources/reso
 import { type ResourceSet, resourceSet, withResource } from '../resources/resource-set.ts';
 import { ResourceScope } from '../resources/scope.ts';
 import type { ResourceSource } from '../resources/source.ts';
+import type { ArtifactStore } from '../store/artifact-store.ts';
+import type { RunStore } from '../store/run-store.ts';
+import {
+  defaultStorePath,
+  fsArtifacts,
+  memoryRunStore,
+  sqliteRunStore,
+  weftDir,
+} from '../store/store-resources.ts';
 import type { Logger } from './logger.ts';
 
 /** The part of the run options that setup reads. */
@@ -40,6 +50,9 @@ export interface PreparedRun {
   readonly mode: string | undefined;
   /** Where workers rebuild tasks' resources: only for a mode of a config file. */
   readonly source: ResourceSource | undefined;
+  /** Where the run is remembered. */
+  readonly store: RunStore;
+  readonly artifacts: ArtifactStore | undefined;
 }
 
 const EMPTY: ResourceSet = resourceSet({});
@@ -76,6 +89,25 @@ export async function prepareRun(
   } else if (set.definitions.executor === undefined) {
     set = withResource(set, 'executor', inline());
   }
+  // The embedded stores, in .weft/ beside weft.config.ts (else in the working directory).
+  const project =
+    configFile !== undefined ? dirname(configFile) : resolve(options.cwd ?? process.cwd());
+  if (set.definitions.runStore === undefined) {
+    set = withResource(
+      set,
+      'runStore',
+      process.env.WEFT_STORE === 'memory'
+        ? memoryRunStore()
+        : sqliteRunStore({ path: defaultStorePath(project) }),
+    );
+  }
+  if (set.definitions.artifacts === undefined) {
+    set = withResource(
+      set,
+      'artifacts',
+      fsArtifacts({ root: join(weftDir(project), 'artifacts') }),
+    );
+  }
   const config = mergeConfig({
     file: file?.config,
     options: options.config,
@@ -99,14 +131,15 @@ export async function prepareRun(
     const logger = scope.has('logger')
       ? ((await scope.ensure(['logger'])).logger as Logger)
       : undefined;
-    // Without resources besides the executor, no task can declare one: skip the gate.
-    const bare = scope.names.length === 1;
+    const stores = await scope.ensure(['runStore', 'artifacts']);
     return {
       scope,
-      executor: bare ? executor : gateExecutor(executor, scope, source),
+      executor: gateExecutor(executor, scope, source),
       logger,
       mode,
       source,
+      store: stores.runStore as RunStore,
+      artifacts: stores.artifacts as ArtifactStore,
     };
   } catch (error) {
     await scope[Symbol.asyncDispose]();

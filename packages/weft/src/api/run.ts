@@ -1,8 +1,16 @@
 import { setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CACHE_MODES, type CacheMode } from '../cache/task-cache.ts';
 import { serializeError, WeftError } from '../errors/base.ts';
-import { DuplicateLabelError, RunCancelledError, RunFailedError } from '../errors/errors.ts';
+import {
+  DuplicateLabelError,
+  InvalidOptionError,
+  RunCancelledError,
+  RunFailedError,
+} from '../errors/errors.ts';
 import { EventBus, eventStream } from '../events/bus.ts';
-import type { EventListener, RunEvent } from '../events/events.ts';
+import type { EventListener, RunEvent, RunStarted } from '../events/events.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';
 import {
   MissingResourceError,
@@ -11,14 +19,17 @@ import {
 } from '../resources/errors.ts';
 import type { ResourceSet } from '../resources/resource-set.ts';
 import type { ResourceScope } from '../resources/scope.ts';
-import type { InvocationHost } from '../scheduler/invocation.ts';
+import type { InvocationHost, RecordedResult } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import type { RunState } from '../store/run-store.ts';
+import { callerModule } from '../util/caller-module.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import { scanArgs } from './args.ts';
 import { Future } from './future.ts';
 import { createLogger, type Logger, type LogRecord } from './logger.ts';
 import { emptyStream, newRunId, notATask, resolveFutures } from './run-helpers.ts';
-import { prepareRun } from './run-setup.ts';
+import { RunRecording } from './run-record.ts';
+import { type PreparedRun, prepareRun } from './run-setup.ts';
 import { type SubmitScope, submitScope } from './scope.ts';
 import { type AnyArgs, isTask, type Task } from './task.ts';
 
@@ -53,6 +64,19 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** How long a cancelled or failed run waits for running tasks to notice their signal. @default '5s' */
   readonly cancelGrace?: Duration;
+  /**
+   * Whether tasks that ask for caching take results recorded by earlier runs
+   * (`read`), record theirs for later runs (`write`), both, or neither. @default 'readwrite'
+   */
+  readonly cache?: CacheMode;
+  /** The workflow module recorded with the run (what `weft resume` imports). @default the module that called run() */
+  readonly workflow?: string;
+  /** Retries of tasks that do not set their own `retries`. @default 0 */
+  readonly retries?: number;
+  /** Continue the recorded run with this id (see `resume`). */
+  readonly resume?: string;
+  /** Reuse the successful results of the recorded run with this id (see `rerun`). */
+  readonly reuseFrom?: string;
 }
 
 /** A run in progress. */
@@ -90,7 +114,7 @@ export function run<T>(
   main: () => T | Promise<T>,
   options: RunOptions = {},
 ): Promise<Resolved<Awaited<T>>> {
-  return startRun(main, options).result();
+  return begin(main, options, callerModule(run)).result();
 }
 
 /**
@@ -101,6 +125,45 @@ export function startRun<T>(
   main: () => T | Promise<T>,
   options: RunOptions = {},
 ): RunHandle<Resolved<Awaited<T>>> {
+  return begin(main, options, callerModule(startRun));
+}
+
+/**
+ * Continues a recorded run that stopped (killed, machine lost, failed):
+ * `main` is called again, and each submission that matches a recorded task
+ * that succeeded takes its recorded result (state `cached`) instead of
+ * running; the others run. The run keeps its id; its new tasks' ids follow
+ * the recorded ones.
+ * @example
+ * await resume('lq3k2-9f1c', main);
+ */
+export function resume<T>(
+  runId: string,
+  main: () => T | Promise<T>,
+  options: Omit<RunOptions, 'resume' | 'reuseFrom' | 'runId'> = {},
+): Promise<Resolved<Awaited<T>>> {
+  return begin(main, { ...options, resume: runId }, callerModule(resume)).result();
+}
+
+/**
+ * A new run of `main` that reuses the successful results of the recorded run
+ * `runId`: its failed tasks, and what depends on them, run again.
+ * @example
+ * await rerun(failedRunId, main);
+ */
+export function rerun<T>(
+  runId: string,
+  main: () => T | Promise<T>,
+  options: Omit<RunOptions, 'resume' | 'reuseFrom'> = {},
+): Promise<Resolved<Awaited<T>>> {
+  return begin(main, { ...options, reuseFrom: runId }, callerModule(rerun)).result();
+}
+
+function begin<T>(
+  main: () => T | Promise<T>,
+  options: RunOptions,
+  caller: string | undefined,
+): RunHandle<Resolved<Awaited<T>>> {
   const importing = (globalThis as Record<symbol, unknown>)[Symbol.for('weft.importingTaskModule')];
   if (importing !== undefined) {
     throw new WeftError(
@@ -110,7 +173,10 @@ export function startRun<T>(
         'point: if (import.meta.main) await run(main)',
     );
   }
-  const run = new Run(options);
+  const workflow = options.workflow ?? caller;
+  const run = new Run(
+    workflow?.startsWith('file:') ? { ...options, workflow: fileURLToPath(workflow) } : options,
+  );
   const result = run.execute(main as () => unknown) as Promise<Resolved<Awaited<T>>>;
   result.catch(() => {}); // observed through result(); never an unhandled rejection
   let events: AsyncIterable<RunEvent> | undefined;
@@ -151,12 +217,28 @@ class Run implements InvocationHost, SubmitScope {
   #listenerError: unknown;
   /** Tasks whose declared resources were checked against the set. */
   readonly #checked = new WeakSet<Task>();
+  #record: RunRecording | undefined;
+  #finalState: RunState = 'failed';
   /** Scratch list of a submission's dependencies (the scheduler copies what it keeps). */
   readonly #deps: number[] = [];
 
   constructor(options: RunOptions) {
     this.#options = options;
-    this.runId = options.runId ?? newRunId();
+    if (options.resume !== undefined && options.reuseFrom !== undefined) {
+      throw new InvalidOptionError('run: resume and reuseFrom cannot be given together');
+    }
+    if (options.cache !== undefined && !CACHE_MODES.includes(options.cache)) {
+      throw new InvalidOptionError(
+        `run: cache must be one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(options.cache)}`,
+      );
+    }
+    const r = options.retries;
+    if (r !== undefined && (!Number.isInteger(r) || r < 0 || r > 1000)) {
+      throw new InvalidOptionError(
+        `run: retries must be a whole number from 0 to 1000, got ${String(r)}`,
+      );
+    }
+    this.runId = options.resume ?? options.runId ?? newRunId();
     this.#graceMs = parseDuration(options.cancelGrace ?? '5s', 'run: cancelGrace');
     this.#logger = options.logger;
     this.#keepGoing = options.keepGoing ?? false;
@@ -219,7 +301,19 @@ class Run implements InvocationHost, SubmitScope {
         );
       }
     }
-    const id = sched.add(task, args, kind, deps, parentId);
+    const record = this.#record!;
+    const info = record.beforeSubmit(task, args, kind, deps, parentId);
+    const id = sched.add(
+      task,
+      args,
+      kind,
+      deps,
+      parentId,
+      info.ordinal,
+      info.argsHash,
+      info.recorded,
+    );
+    record.afterSubmit(id, info);
     if (label !== undefined) this.labels.set(label, id);
     return new Future(sched, id);
   }
@@ -253,6 +347,10 @@ class Run implements InvocationHost, SubmitScope {
     this.#checked.add(task);
   }
 
+  lookupCache(id: number): RecordedResult | undefined {
+    return this.#record!.lookupCache(id);
+  }
+
   taskLogger(taskId: number, attempt: number): Logger {
     return this.#logSink(taskId, attempt, this.#scheduler!.describe(taskId));
   }
@@ -278,7 +376,8 @@ class Run implements InvocationHost, SubmitScope {
 
   async execute(main: () => unknown): Promise<unknown> {
     await Promise.resolve(); // let the caller subscribe to events first
-    this.#emit({ type: 'run_started', runId: this.runId, time: Date.now() });
+    const started: RunStarted = { type: 'run_started', runId: this.runId, time: Date.now() };
+    this.#emit(started);
     let prepared: Awaited<ReturnType<typeof prepareRun>>;
     try {
       prepared = await prepareRun(this.#options, this.runId, this.#logSink(-1, 0, undefined));
@@ -292,22 +391,56 @@ class Run implements InvocationHost, SubmitScope {
     this.#remote = prepared.executor.remote === true;
     this.#hasSource = prepared.source !== undefined;
     this.#check = prepared.executor.check?.bind(prepared.executor);
+    let record: RunRecording;
+    try {
+      record = this.#startRecord(prepared, started);
+    } catch (error) {
+      await prepared.scope[Symbol.asyncDispose]();
+      this.#end('failed');
+      throw error;
+    }
+    this.#record = record;
     const sched = new Scheduler({
       runId: this.runId,
       executor: prepared.executor,
       keepGoing: this.#keepGoing,
       bus: this.bus,
       host: this,
+      firstId: record.firstId,
+      defaultRetries: this.#options.retries ?? 0,
     });
     this.#scheduler = sched;
+    record.attach(sched, prepared.scope, this.bus, (reason) => this.cancel(reason));
     // Every task without a timeout shares the run's signal; many listeners are expected.
     setMaxListeners(0, sched.signal);
     if (this.#pendingCancel !== undefined) sched.cancel(this.#pendingCancel);
     try {
       return await this.#drive(sched, main);
     } finally {
-      await prepared.scope[Symbol.asyncDispose]();
+      try {
+        await record.close(this.#finalState);
+      } finally {
+        await prepared.scope[Symbol.asyncDispose]();
+      }
     }
+  }
+
+  #startRecord(prepared: PreparedRun, started: RunStarted): RunRecording {
+    const o = this.#options;
+    return new RunRecording({
+      store: prepared.store,
+      artifacts: prepared.artifacts,
+      runId: this.runId,
+      workflow: o.workflow,
+      mode: prepared.mode,
+      executor: prepared.executor.name,
+      params: o.params,
+      cwd: resolve(o.cwd ?? process.cwd()),
+      cache: o.cache ?? 'readwrite',
+      resume: o.resume !== undefined,
+      reuseFrom: o.reuseFrom,
+      started,
+    });
   }
 
   async #drive(sched: Scheduler, main: () => unknown): Promise<unknown> {
@@ -356,6 +489,7 @@ class Run implements InvocationHost, SubmitScope {
   }
 
   #end(state: 'succeeded' | 'failed' | 'cancelled'): void {
+    this.#finalState = state;
     this.#finished = true;
     this.ended = true;
     this.#emit({ type: 'run_finished', runId: this.runId, state, time: Date.now() });

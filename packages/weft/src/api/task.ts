@@ -60,6 +60,14 @@ export interface SubmitOptions {
   readonly requirements?: Requirements;
   /** Higher runs first among ready tasks. @default 0 */
   readonly priority?: number;
+  /**
+   * Skip the task when a run already computed it: same name and version,
+   * same inputs, same resource config. Opt-in, since tasks may have side
+   * effects. @default false (true for command tasks that declare outputs)
+   */
+  readonly cache?: boolean;
+  /** The task's version in its cache key. @default a hash of its function's source */
+  readonly version?: string;
 }
 
 /** Options of `task({ ... }, fn)`. */
@@ -74,6 +82,7 @@ export interface TaskOptions<K extends string = string> extends Omit<SubmitOptio
 export interface CompiledTaskOptions {
   readonly name: string;
   readonly label: string | undefined;
+  /** -1 when the task does not say: the run's default applies (0 unless set). */
   readonly retries: number;
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
@@ -83,6 +92,15 @@ export interface CompiledTaskOptions {
   readonly timeoutMs: number;
   readonly requirements: CompiledRequirements | undefined;
   readonly priority: number;
+  readonly cache: boolean;
+  readonly version: string | undefined;
+  /**
+   * The files a submission reads and writes, from its arguments (futures
+   * replaced by values); set by `command()`. Their content is part of the
+   * cache key, and a cache hit needs the outputs unchanged. Undefined from
+   * the function: the submission is not cacheable.
+   */
+  readonly files?: (args: readonly unknown[]) => TaskFiles | undefined;
   /** Names of the resources the task uses. */
   readonly resources: readonly string[];
   /**
@@ -90,6 +108,12 @@ export interface CompiledTaskOptions {
    * or process imports the task from (by its name among the module's exports).
    */
   readonly module: string | undefined;
+}
+
+/** The files a task reads and writes, as absolute paths. */
+export interface TaskFiles {
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: task arguments are checked at submit, per task.
@@ -166,6 +190,8 @@ export function defineTask<A extends AnyArgs, R>(
   nameOrOptions: string | TaskOptions,
   fn: TaskFn<A, R>,
   module: string | undefined,
+  files?: (args: readonly unknown[]) => TaskFiles | undefined,
+  cacheByDefault = false,
 ): Task<A, Awaited<R>> {
   const options: TaskOptions =
     typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
@@ -191,6 +217,8 @@ export function defineTask<A extends AnyArgs, R>(
     ...compileOptions(options, name, undefined),
     resources: Object.freeze([...new Set(resources)]),
     module,
+    ...(files === undefined ? {} : { files }),
+    cache: options.cache ?? cacheByDefault,
   };
   return new TaskDefinition(compiled, fn) as unknown as Task<A, Awaited<R>>;
 }
@@ -207,8 +235,13 @@ function compileOptions(
   name: string,
   base: CompiledTaskOptions | undefined,
 ): CompiledTaskOptions {
-  const retries = o.retries ?? base?.retries ?? 0;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 1000) {
+  const retries = o.retries ?? base?.retries ?? -1;
+  if (
+    !Number.isInteger(retries) ||
+    retries < -1 ||
+    retries > 1000 ||
+    (retries === -1 && o.retries !== undefined)
+  ) {
     throw new InvalidOptionError(
       `task ${name}: retries must be a whole number from 0 to 1000, got ${String(retries)}`,
     );
@@ -218,6 +251,12 @@ function compileOptions(
     throw new InvalidOptionError(
       `task ${name}: priority must be a whole number, got ${String(priority)}`,
     );
+  }
+  if (o.cache !== undefined && typeof o.cache !== 'boolean') {
+    throw new InvalidOptionError(`task ${name}: cache must be true or false`);
+  }
+  if (o.version !== undefined && (typeof o.version !== 'string' || o.version === '')) {
+    throw new InvalidOptionError(`task ${name}: version must be a non-empty string`);
   }
   if (o.label !== undefined && (typeof o.label !== 'string' || o.label === '')) {
     throw new InvalidOptionError(`task ${name}: a label must be a non-empty string`);
@@ -239,7 +278,10 @@ function compileOptions(
     requirements:
       o.requirements !== undefined ? compileRequirements(o.requirements, name) : base?.requirements,
     priority,
+    cache: o.cache ?? base?.cache ?? false,
+    version: o.version ?? base?.version,
     resources: base?.resources ?? NO_RESOURCES,
     module: base?.module,
+    ...(base?.files === undefined ? {} : { files: base.files }),
   };
 }

@@ -12,6 +12,7 @@ import {
   defineTask,
   type Task,
   type TaskContext,
+  type TaskFiles,
   type TaskOptions,
 } from '../api/task.ts';
 import { callerModule } from '../util/caller-module.ts';
@@ -81,6 +82,10 @@ export function command(
       : (ctx: TaskContext) => runCommand(ctx, compiled!),
     // A worker imports the task from command()'s caller, not from this module.
     callerModule(command),
+    (args) => filesOf(typeof spec === 'function' ? spec : () => spec, args),
+    // A fixed spec that declares outputs is cached unless it says not to; a
+    // spec function only with cache: true (it is called once more, for the key).
+    typeof spec !== 'function' && Array.isArray(spec?.outputs) && spec.outputs.length > 0,
   );
   if (typeof spec !== 'function') compiled = compileSpec(spec, defined.name);
   return defined;
@@ -118,6 +123,28 @@ async function runCommand(ctx: TaskContext, spec: CompiledSpec): Promise<Command
     outputs,
     stdoutDropped: exit.stdoutDropped,
     stderrDropped: exit.stderrDropped,
+  };
+}
+
+/**
+ * The files of a submission, for the cache: only from a spec known without
+ * waiting (a spec function that returns a promise is not cacheable) and
+ * only when it declares outputs.
+ */
+function filesOf(spec: CommandSpecFn<AnyArgs>, args: readonly unknown[]): TaskFiles | undefined {
+  let s: CommandSpec | Promise<CommandSpec>;
+  try {
+    s = spec(...args);
+  } catch {
+    return undefined;
+  }
+  if (typeof (s as Promise<unknown>)?.then === 'function') return undefined;
+  const plain = s as CommandSpec;
+  if (!Array.isArray(plain?.outputs) || plain.outputs.length === 0) return undefined;
+  const cwd = typeof plain.cwd === 'string' ? resolve(plain.cwd) : process.cwd();
+  return {
+    inputs: (plain.inputs ?? []).map((p) => resolve(cwd, p)),
+    outputs: plain.outputs.map((p) => resolve(cwd, p)),
   };
 }
 

@@ -37,6 +37,17 @@ export class Graph {
     return this.#edges;
   }
 
+  /**
+   * Starts numbering at `first`: ids below it are never used (a resumed run
+   * continues after the ids its earlier sessions recorded).
+   */
+  startAt(first: number): void {
+    if (this.#nodes !== 0) throw new Error('Graph.startAt: the graph already has nodes');
+    this.#nodes = first;
+    this.#firstOut = grow(this.#firstOut, first + 1, true);
+    this.#firstIn = grow(this.#firstIn, first + 1, true);
+  }
+
   /** Adds a node with no edges and returns its id. */
   addNode(): number {
     const id = this.#nodes++;

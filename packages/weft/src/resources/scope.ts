@@ -77,6 +77,11 @@ export class ResourceScope implements AsyncDisposable {
     return out;
   }
 
+  /** The validated config of a resource (after `validateAll`). */
+  configOf(name: string): unknown {
+    return this.#validated.get(name);
+  }
+
   /** The value of a resource already created. */
   get(name: string): unknown {
     return this.#values.get(name);

@@ -6,7 +6,7 @@
  * say what a task takes of a resource it does not mention (a worker pool:
  * one cpu), so that no task runs for free.
  */
-import type { CompiledRequirements } from '../api/requirements.ts';
+import { type CompiledRequirements, requirementsOf } from '../api/requirements.ts';
 import { UnsatisfiableRequirementsError } from '../errors/errors.ts';
 import type { Capacity } from '../executor/executor.ts';
 
@@ -27,7 +27,10 @@ export class CapacityPool {
     this.#defaults =
       defaults.length === 0
         ? undefined
-        : { names: defaults.map(([n]) => n), amounts: defaults.map(([, a]) => a) };
+        : requirementsOf(
+            defaults.map(([n]) => n),
+            defaults.map(([, a]) => a),
+          );
   }
 
   /** `req` with the executor's defaults for what it does not mention. */
@@ -45,7 +48,7 @@ export class CapacityPool {
           amounts.push(defaults.amounts[i]!);
         }
       });
-      merged = { names, amounts };
+      merged = requirementsOf(names, amounts);
       this.#merged.set(req, merged);
     }
     return merged;

@@ -9,9 +9,21 @@ import type { SubmitScope } from '../api/scope.ts';
 import type { AnyArgs, Task } from '../api/task.ts';
 import type { Invocation } from '../executor/executor.ts';
 
+/** A result the run already has for a task: from the cache, or kept from the run it resumes. */
+export interface RecordedResult {
+  readonly value: unknown;
+  readonly from: { readonly runId: string; readonly taskId: number } | undefined;
+  readonly cacheKey: string | undefined;
+}
+
 /** What an invocation needs from its run. */
 export interface InvocationHost {
   readonly runId: string;
+  /**
+   * Called for a ready task whose options ask for caching, before it takes
+   * a slot: a hit ends it as `cached` with that value instead of running it.
+   */
+  lookupCache?(id: number): RecordedResult | undefined;
   taskLogger(taskId: number, attempt: number): Logger;
   submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }

@@ -17,7 +17,7 @@ import type { Executor } from '../executor/executor.ts';
 import { isNonRetryable, toError } from './attempt-errors.ts';
 import { retryDelay } from './backoff.ts';
 import { CapacityPool } from './capacity.ts';
-import { type InvocationHost, TaskInvocation } from './invocation.ts';
+import { type InvocationHost, type RecordedResult, TaskInvocation } from './invocation.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import {
   CACHED,
@@ -46,6 +46,10 @@ export interface SchedulerOptions {
   readonly host: InvocationHost;
   /** Source of retry jitter. @default Math.random */
   readonly random?: () => number;
+  /** The first task id (a resumed run continues after its earlier sessions' ids). @default 0 */
+  readonly firstId?: number;
+  /** Retries of tasks that do not set `retries`. @default 0 */
+  readonly defaultRetries?: number;
 }
 
 /** How many ready tasks that do not fit are passed over per dispatch round. */
@@ -57,6 +61,7 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #bus: EventBus;
   readonly #host: InvocationHost;
   readonly #random: () => number;
+  readonly #defaultRetries: number;
   readonly #controller = new AbortController();
   readonly #pool: CapacityPool;
 
@@ -83,12 +88,13 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #valueOf = (id: number): unknown => this.values[id];
 
   constructor(options: SchedulerOptions) {
-    super(options.runId);
+    super(options.runId, options.firstId ?? 0);
     this.#executor = options.executor;
     this.#keepGoing = options.keepGoing;
     this.#bus = options.bus;
     this.#host = options.host;
     this.#random = options.random ?? Math.random;
+    this.#defaultRetries = options.defaultRetries ?? 0;
     this.#pool = new CapacityPool(options.executor.capacity, options.executor.name);
     this.#ready = new ReadyQueue(this.priorities);
   }
@@ -124,7 +130,9 @@ export class Scheduler extends TaskTable implements FutureHost {
   /**
    * Adds a task instance that depends on `deps` (existing ids) and returns its
    * id. It starts when every dep has succeeded; a dep that already did not
-   * succeed makes it `upstream_failed` at once.
+   * succeed makes it `upstream_failed` at once. `ordinal` and `argsHash`
+   * identify the submission across runs (see `TaskSubmitted`); with
+   * `recorded`, the task ends as `cached` with that value at once.
    */
   add(
     task: Task,
@@ -132,6 +140,9 @@ export class Scheduler extends TaskTable implements FutureHost {
     argKind: number,
     deps: readonly number[],
     parentId: number,
+    ordinal = 0,
+    argsHash: string | undefined = undefined,
+    recorded: RecordedResult | undefined = undefined,
   ): number {
     const id = this.graph.addNode();
     if (id === this.state.length) {
@@ -156,9 +167,19 @@ export class Scheduler extends TaskTable implements FutureHost {
     }
     this.waiting[id] = waiting;
     if (this.#bus.active) {
-      this.#bus.emit({ ...this.eventBase(id), type: 'submitted', parentId, deps: [...deps] });
+      this.#bus.emit({
+        ...this.eventBase(id),
+        type: 'submitted',
+        parentId,
+        deps: [...deps],
+        ordinal,
+        argsHash,
+        requirements: task.options.requirements?.record,
+      });
     }
-    if (blockedBy >= 0) {
+    if (recorded !== undefined && blockedBy < 0 && waiting === 0) {
+      this.#settleRecorded(id, recorded);
+    } else if (blockedBy >= 0) {
       this.#upstreamFail(id, blockedBy);
       this.#checkIdle();
     } else if (this.cancelledFor !== undefined) {
@@ -210,7 +231,7 @@ export class Scheduler extends TaskTable implements FutureHost {
     this.#timers.clear();
     this.#ready.clear();
     const n = this.graph.size;
-    for (let id = 0; id < n; id++) {
+    for (let id = this.firstId; id < n; id++) {
       if (!isTerminal(this.state[id]!)) this.#cancelOne(id, reason);
     }
   }
@@ -277,7 +298,15 @@ export class Scheduler extends TaskTable implements FutureHost {
       while (this.#ready.size > 0 && this.#pool.hasFreeSlot) {
         const id = this.#ready.pop();
         if (this.state[id] !== READY) continue;
-        if (this.#pool.tryTake(this.tasks[id]!.options.requirements)) {
+        const task = this.tasks[id]!;
+        if (task.options.cache && this.#host.lookupCache !== undefined) {
+          const hit = this.#host.lookupCache(id);
+          if (hit !== undefined) {
+            this.#settleRecorded(id, hit);
+            continue;
+          }
+        }
+        if (this.#pool.tryTake(task.options.requirements)) {
           this.#start(id);
         } else {
           passedOver ??= [];
@@ -342,6 +371,11 @@ export class Scheduler extends TaskTable implements FutureHost {
 
   /** The cycle `waiter` would close by waiting on `target`: such a wait could never end. */
 
+  /** The arguments of a ready task, with its inputs' values in place of futures. */
+  argsFor(id: number): readonly unknown[] {
+    return this.#argsOf(id);
+  }
+
   /** The arguments of `id` with its inputs' values in place of futures, kept for retries. */
   #argsOf(id: number): unknown[] {
     const stored = this.args[id]!;
@@ -372,9 +406,18 @@ export class Scheduler extends TaskTable implements FutureHost {
 
   #succeed(id: number, value: unknown): void {
     this.#release(id);
+    this.#complete(id, value, SUCCEEDED, undefined);
+  }
+
+  /** Ends a task that did not run with a result the run already had. */
+  #settleRecorded(id: number, recorded: RecordedResult): void {
+    this.#complete(id, recorded.value, CACHED, recorded);
+  }
+
+  #complete(id: number, value: unknown, state: number, detail: TransitionDetail | undefined): void {
     this.values[id] = value;
     this.args[id] = undefined;
-    this.#transition(id, SUCCEEDED);
+    this.#transition(id, state, detail);
     this.#finish(id);
     const g = this.graph;
     for (let e = g.firstOut(id); e >= 0; e = g.nextOut(e)) {
@@ -391,7 +434,7 @@ export class Scheduler extends TaskTable implements FutureHost {
     const error = toError(thrown, this.describe(id));
     if (
       this.cancelledFor === undefined &&
-      attempt <= task.options.retries &&
+      attempt <= (task.options.retries < 0 ? this.#defaultRetries : task.options.retries) &&
       !isNonRetryable(error)
     ) {
       const delayMs = retryDelay(task.options, attempt, this.#random);

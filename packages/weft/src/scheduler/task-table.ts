@@ -35,9 +35,16 @@ export abstract class TaskTable {
   protected priorities = new Int32Array(1024);
   protected readonly failedIds: number[] = [];
   protected cancelledFor: string | undefined;
+  /** The first id of this table; ids below it belong to earlier sessions of the run. */
+  readonly firstId: number;
 
-  constructor(runId: string) {
+  constructor(runId: string, firstId = 0) {
     this.runId = runId;
+    this.firstId = firstId;
+    if (firstId > 0) {
+      this.graph.startAt(firstId);
+      while (this.state.length <= firstId) this.grow();
+    }
   }
 
   /** Each task that failed, in the order they failed. */
@@ -54,7 +61,7 @@ export abstract class TaskTable {
   /** How many tasks are in each state. */
   counts(): Record<TaskState, number> {
     const counts = Object.fromEntries(STATE_NAMES.map((s) => [s, 0])) as Record<TaskState, number>;
-    for (let id = 0; id < this.graph.size; id++) counts[STATE_NAMES[this.state[id]!]!]++;
+    for (let id = this.firstId; id < this.graph.size; id++) counts[STATE_NAMES[this.state[id]!]!]++;
     return counts;
   }
 
@@ -96,6 +103,10 @@ export abstract class TaskTable {
 
   describe(id: number): string {
     return formatTask(this.ref(id));
+  }
+
+  taskOf(id: number): Task {
+    return this.tasks[id]!;
   }
 
   nameOf(id: number): string {

@@ -21,6 +21,9 @@ export interface TransitionDetail {
   readonly delayMs?: number;
   readonly upstreamId?: number;
   readonly reason?: string;
+  /** For `cached`: where the result comes from and its cache key. */
+  readonly from?: { readonly runId: string; readonly taskId: number };
+  readonly cacheKey?: string;
 }
 
 export function transitionEvent(
@@ -41,8 +44,9 @@ export function transitionEvent(
     case RUNNING:
       return { ...base, type: 'started' };
     case SUCCEEDED:
-    case CACHED:
       return { ...base, type: 'succeeded' };
+    case CACHED:
+      return { ...base, type: 'cached', from: detail?.from, cacheKey: detail?.cacheKey };
     case FAILED:
       return { ...base, type: 'failed', error: serializeError(detail?.error) };
     case UPSTREAM_FAILED:

@@ -1,0 +1,87 @@
+/**
+ * @module
+ * How results are kept between runs: structured serialization (`node:v8`,
+ * the same as between threads and processes), inline in the run store up to
+ * a size, in the artifact store beyond it.
+ */
+import { deserialize, serialize } from 'node:v8';
+import type { ArtifactStore } from '../store/artifact-store.ts';
+import type { StoredResult } from '../store/run-store.ts';
+import { hashFileSync } from '../util/hash.ts';
+
+/** Results whose serialized form is larger than this go to the artifact store. @default 64 KiB */
+export const INLINE_LIMIT = 64 * 1024;
+
+// The commonest results (no-op tasks return undefined), serialized once.
+const UNDEFINED = serialize(undefined);
+const NULL = serialize(null);
+const TRUE = serialize(true);
+const FALSE = serialize(false);
+
+/**
+ * The serialized value, or undefined when it cannot be serialized (a
+ * function, a socket). The bytes may be shared: callers copy, never change them.
+ */
+export function encodeResult(value: unknown): Uint8Array | undefined {
+  if (value === undefined) return UNDEFINED;
+  if (value === null) return NULL;
+  if (value === true) return TRUE;
+  if (value === false) return FALSE;
+  try {
+    return serialize(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The value of a stored result, or `MISSING` when it is gone (an artifact
+ * deleted) or unreadable: then the task runs again.
+ */
+export function decodeResult(
+  stored: StoredResult,
+  artifacts: ArtifactStore | undefined,
+): unknown | typeof MISSING {
+  try {
+    if (stored.kind === 'inline') return unwrap(deserialize(stored.bytes));
+    const bytes = artifacts?.getSync(stored.hash);
+    return bytes === undefined ? MISSING : unwrap(deserialize(bytes));
+  } catch {
+    return MISSING;
+  }
+}
+
+export const MISSING: unique symbol = Symbol('weft.missingResult');
+
+const VALUE = 'weft:value';
+const FILES = 'weft:files';
+
+/**
+ * A result with the content hashes of the files the task wrote: kept this
+ * way, a recorded result counts only while those files are unchanged.
+ */
+export function withOutputs(value: unknown, outputs: readonly string[]): unknown {
+  const files: [string, string][] = [];
+  for (const path of outputs) {
+    const hash = hashOrUndefined(path);
+    if (hash === undefined) return value;
+    files.push([path, hash]);
+  }
+  return { [VALUE]: value, [FILES]: files };
+}
+
+/** The value of a decoded result, or `MISSING` when an output file it lists has changed. */
+function unwrap(decoded: unknown): unknown {
+  if (typeof decoded !== 'object' || decoded === null || !(FILES in decoded)) return decoded;
+  const d = decoded as { [VALUE]: unknown; [FILES]: [string, string][] };
+  for (const [path, hash] of d[FILES]) if (hashOrUndefined(path) !== hash) return MISSING;
+  return d[VALUE];
+}
+
+function hashOrUndefined(path: string): string | undefined {
+  try {
+    return hashFileSync(path);
+  } catch {
+    return undefined;
+  }
+}

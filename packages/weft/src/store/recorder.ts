@@ -1,0 +1,69 @@
+/**
+ * @module
+ * What a run writes to its run store: every event as it happens, and the
+ * result of every task that succeeded (serialized; large ones through the
+ * artifact store) with its cache key, so that a later run can resume from
+ * it or take it from the cache.
+ */
+import { encodeResult, INLINE_LIMIT } from '../cache/result-codec.ts';
+import type { RunEvent } from '../events/events.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import type { RunState, RunWriter, StoredResult } from './run-store.ts';
+
+/** What the recorder reads of the run. */
+export interface RecorderHost {
+  resultOf(id: number): unknown;
+  /** The task's cache key when it has one (caching tasks only). */
+  cacheKeyOf(id: number): string | undefined;
+  /** The stored result a task took instead of running (cache hit or resume). */
+  takeStored(id: number): StoredResult | undefined;
+}
+
+export class RunRecorder {
+  readonly #writer: RunWriter;
+  readonly #host: RecorderHost;
+  readonly #artifacts: ArtifactStore | undefined;
+  readonly #pending = new Set<Promise<void>>();
+  #error: unknown;
+
+  constructor(writer: RunWriter, host: RecorderHost, artifacts: ArtifactStore | undefined) {
+    this.#writer = writer;
+    this.#host = host;
+    this.#artifacts = artifacts;
+  }
+
+  readonly listener = (event: RunEvent): void => {
+    this.#writer.event(event);
+    if (event.type === 'succeeded') this.#recordResult(event.taskId);
+    else if (event.type === 'cached') {
+      // Without its cache key: a lookup finds the run that computed the
+      // result, not every run that took it (the key is in the event).
+      this.#writer.result(event.taskId, this.#host.takeStored(event.taskId), undefined);
+    }
+  };
+
+  #recordResult(id: number): void {
+    const key = this.#host.cacheKeyOf(id);
+    const bytes = encodeResult(this.#host.resultOf(id));
+    if (bytes === undefined || bytes.length <= INLINE_LIMIT || this.#artifacts === undefined) {
+      this.#writer.result(id, bytes && { kind: 'inline', bytes }, key);
+      return;
+    }
+    const size = bytes.length;
+    const put = this.#artifacts.put(bytes).then(
+      (hash) => this.#writer.result(id, { kind: 'artifact', hash, size }, key),
+      (error: unknown) => {
+        this.#error ??= error;
+      },
+    );
+    this.#pending.add(put);
+    void put.finally(() => this.#pending.delete(put));
+  }
+
+  /** Waits for results still being written, then closes the run's record. */
+  async close(state: RunState): Promise<void> {
+    await Promise.all(this.#pending);
+    await this.#writer.close(state);
+    if (this.#error !== undefined) throw this.#error;
+  }
+}

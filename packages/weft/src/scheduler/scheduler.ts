@@ -52,6 +52,9 @@ export interface SchedulerOptions {
   readonly defaultRetries?: number;
 }
 
+/** How long the pump starts tasks without letting the event loop turn. */
+const YIELD_MS = 25;
+
 /** How many ready tasks that do not fit are passed over per dispatch round. */
 const MAX_PASSED_OVER = 32;
 
@@ -85,6 +88,10 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #quiet = new ZeroWaiters();
   #pumping = false;
   #pumpScheduled = false;
+  /** Waiting for the event loop to turn (see `#yieldDue`). */
+  #yielding = false;
+  #turnStart = performance.now();
+  #starts = 0;
   readonly #valueOf = (id: number): unknown => this.values[id];
 
   constructor(options: SchedulerOptions) {
@@ -291,11 +298,12 @@ export class Scheduler extends TaskTable implements FutureHost {
   }
 
   #pump(): void {
-    if (this.#pumping) return;
+    if (this.#pumping || this.#yielding) return;
     this.#pumping = true;
     let passedOver: number[] | undefined;
     try {
       while (this.#ready.size > 0 && this.#pool.hasFreeSlot) {
+        if ((++this.#starts & 1023) === 0 && this.#yieldDue()) break;
         const id = this.#ready.pop();
         if (this.state[id] !== READY) continue;
         const task = this.tasks[id]!;
@@ -318,6 +326,24 @@ export class Scheduler extends TaskTable implements FutureHost {
       if (passedOver !== undefined) for (const id of passedOver) this.#ready.push(id);
       this.#pumping = false;
     }
+  }
+
+  /**
+   * In-process tasks that finish at once keep the run in one chain of
+   * microtasks, where no timer, signal or I/O callback runs (the progress
+   * display, the run store's batches, Ctrl-C). Past YIELD_MS of that, the
+   * pump lets the event loop turn before it starts more tasks.
+   */
+  #yieldDue(): boolean {
+    const now = performance.now();
+    if (now - this.#turnStart < YIELD_MS) return false;
+    this.#yielding = true;
+    setImmediate(() => {
+      this.#yielding = false;
+      this.#turnStart = performance.now();
+      this.#pump();
+    });
+    return true;
   }
 
   #start(id: number): void {

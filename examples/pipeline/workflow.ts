@@ -225,3 +225,8 @@ export function formatReport(report: Report): string {
   }
   return lines.join('\n');
 }
+
+/** The workflow as the weft command runs it: `npx weft run examples/pipeline/workflow.ts`. */
+export default function workflow(params: { dataDir?: string } = {}): Promise<Future<Report>> {
+  return main(params.dataDir);
+}

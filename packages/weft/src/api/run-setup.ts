@@ -25,7 +25,6 @@ import {
   fsArtifacts,
   memoryRunStore,
   sqliteRunStore,
-  weftDir,
 } from '../store/store-resources.ts';
 import type { Logger } from './logger.ts';
 
@@ -38,6 +37,7 @@ export interface SetupOptions {
   readonly set?: Readonly<Record<string, unknown>>;
   readonly executor?: ExecutorChoice;
   readonly params?: Readonly<Record<string, unknown>>;
+  readonly store?: string;
 }
 
 export interface PreparedRun {
@@ -90,22 +90,23 @@ export async function prepareRun(
     set = withResource(set, 'executor', inline());
   }
   // The embedded stores, in .weft/ beside weft.config.ts (else in the working directory).
-  const project =
-    configFile !== undefined ? dirname(configFile) : resolve(options.cwd ?? process.cwd());
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const nearest = configFile ?? findConfigFile(cwd);
+  const project = nearest !== undefined ? dirname(nearest) : cwd;
+  const storeFile =
+    options.store === undefined ? defaultStorePath(project) : resolve(options.store);
   if (set.definitions.runStore === undefined) {
     set = withResource(
       set,
       'runStore',
-      process.env.WEFT_STORE === 'memory'
-        ? memoryRunStore()
-        : sqliteRunStore({ path: defaultStorePath(project) }),
+      process.env.WEFT_STORE === 'memory' ? memoryRunStore() : sqliteRunStore({ path: storeFile }),
     );
   }
   if (set.definitions.artifacts === undefined) {
     set = withResource(
       set,
       'artifacts',
-      fsArtifacts({ root: join(weftDir(project), 'artifacts') }),
+      fsArtifacts({ root: join(dirname(storeFile), 'artifacts') }),
     );
   }
   const config = mergeConfig({

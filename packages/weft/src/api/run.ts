@@ -71,6 +71,12 @@ export interface RunOptions {
   readonly cache?: CacheMode;
   /** The workflow module recorded with the run (what `weft resume` imports). @default the module that called run() */
   readonly workflow?: string;
+  /**
+   * The SQLite file the run is recorded in (its artifacts go beside it), when
+   * the resource set has no `runStore`. @default `.weft/weft.db` beside the
+   * nearest weft.config.ts from `cwd`, else in `cwd`
+   */
+  readonly store?: string;
   /** Retries of tasks that do not set their own `retries`. @default 0 */
   readonly retries?: number;
   /** Continue the recorded run with this id (see `resume`). */

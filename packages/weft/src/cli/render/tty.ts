@@ -118,7 +118,7 @@ export function createTtyRenderer(options: TtyRendererOptions): Renderer {
   }
 
   function blockLines(t: number): string[] {
-    const width = Math.max(20, (out.columns ?? 80) - 1);
+    const width = Math.max(20, (out.columns || 80) - 1);
     const start = tally.startTime ?? createdAt;
     const { finished, total } = tally;
     const perSecond = rate.perSecond();

@@ -1,0 +1,93 @@
+/**
+ * @module
+ * `weft runs`: the recorded runs, newest first, as a table (id, workflow,
+ * mode, state, tasks by state, start, duration) or JSON.
+ */
+import { basename } from 'node:path';
+import { type Command, Option } from 'commander';
+import type { RunRecord, RunState } from '../../store/run-store.ts';
+import { EXIT_OK } from '../errors.ts';
+import {
+  countsText,
+  err,
+  formatWhen,
+  out,
+  printJson,
+  span,
+  stateStyle,
+  stdoutPaint,
+  stdoutWidth,
+} from '../format.ts';
+import { wholeNumber } from '../run-options.ts';
+import { openStore, storePath } from '../store.ts';
+import { type Column, table } from '../table.ts';
+
+interface Flags {
+  readonly limit: number;
+  readonly state?: RunState;
+  readonly json?: boolean;
+  readonly store?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  $ weft runs
+  $ weft runs --state failed --limit 5
+  $ weft runs --json | jq -r '.[0].id'
+`;
+
+const COLUMNS: readonly Column<RunRecord>[] = [
+  { header: 'id', value: (r) => r.id },
+  {
+    header: 'workflow',
+    value: (r) => (r.workflow === undefined ? '-' : basename(r.workflow)),
+    shrink: true,
+  },
+  { header: 'mode', value: (r) => r.mode ?? '-', shrink: true },
+  { header: 'state', value: (r) => r.state, style: (r) => stateStyle(r.state) },
+  { header: 'tasks', value: (r) => countsText(r.counts), shrink: true },
+  { header: 'started', value: (r) => formatWhen(r.startedAt) },
+  { header: 'duration', value: (r) => span(r.startedAt, r.endedAt), align: 'right' },
+];
+
+/** Adds `weft runs` to the program. */
+export function registerRuns(program: Command, done: (code: number) => void): void {
+  program
+    .command('runs')
+    .description('list recorded runs, newest first')
+    .option('-n, --limit <n>', 'runs to show at most', wholeNumber(1), 20)
+    .addOption(
+      new Option('--state <state>', 'only runs in this state').choices([
+        'running',
+        'succeeded',
+        'failed',
+        'cancelled',
+      ]),
+    )
+    .option('--json', 'the runs as a JSON array')
+    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: Flags) => done(await listRuns(flags)));
+}
+
+async function listRuns(flags: Flags): Promise<number> {
+  const path = await storePath(flags.store);
+  const opened = await openStore(path);
+  if (opened === undefined) {
+    if (flags.json) printJson([]);
+    else err(`no runs recorded yet (no run store at ${path})\n`);
+    return EXIT_OK;
+  }
+  try {
+    const runs = opened.store.runs({
+      limit: flags.limit,
+      ...(flags.state === undefined ? {} : { state: flags.state }),
+    });
+    if (flags.json) printJson(runs);
+    else if (runs.length === 0) err(`no runs recorded in ${path}\n`);
+    else out(table(COLUMNS, runs, { paint: stdoutPaint(), width: stdoutWidth() }));
+    return EXIT_OK;
+  } finally {
+    await opened.close();
+  }
+}

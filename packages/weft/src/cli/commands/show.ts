@@ -1,0 +1,137 @@
+/**
+ * @module
+ * `weft show <run-id>`: a run's header (workflow, mode, state, times,
+ * counts) and its tasks as a table, filtered by state and name.
+ */
+import type { Command } from 'commander';
+import { STATE_NAMES, type TaskState } from '../../scheduler/state.ts';
+import type { RunRecord, TaskRecord } from '../../store/run-store.ts';
+import { EXIT_OK, UsageError } from '../errors.ts';
+import {
+  countsText,
+  err,
+  firstLine,
+  formatTime,
+  oneLine,
+  out,
+  type Paint,
+  printJson,
+  span,
+  stateStyle,
+  stdoutPaint,
+  stdoutWidth,
+} from '../format.ts';
+import { collect } from '../params.ts';
+import { wholeNumber } from '../run-options.ts';
+import { withRun } from '../store.ts';
+import { type Column, table } from '../table.ts';
+
+interface Flags {
+  readonly state?: string[];
+  readonly name?: string;
+  readonly limit: number;
+  readonly json?: boolean;
+  readonly store?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  $ weft show 01jd3k
+  $ weft show 01jd3k --state failed,upstream_failed
+  $ weft show 01jd3k --name load --limit 20
+  $ weft show 01jd3k --json | jq '.tasks[] | select(.attempts > 1)'
+
+States: ${STATE_NAMES.join(', ')}.
+`;
+
+const COLUMNS: readonly Column<TaskRecord>[] = [
+  { header: 'id', value: (t) => String(t.id), align: 'right' },
+  { header: 'name', value: (t) => t.name, shrink: true },
+  { header: 'label', value: (t) => t.label ?? '-', shrink: true },
+  { header: 'state', value: (t) => t.state, style: (t) => stateStyle(t.state) },
+  { header: 'attempts', value: (t) => String(t.attempts), align: 'right' },
+  { header: 'duration', value: (t) => span(t.startedAt, t.endedAt), align: 'right' },
+  { header: 'worker', value: (t) => t.worker ?? '-', shrink: true },
+  { header: 'error', value: (t) => firstLine(t.error?.message), shrink: true },
+];
+
+/** Adds `weft show` to the program. */
+export function registerShow(program: Command, done: (code: number) => void): void {
+  program
+    .command('show')
+    .description("a run's details and its tasks")
+    .argument('<run-id>', 'the run (id or unique prefix)')
+    .option('--state <states>', 'only tasks in these states (repeatable or comma list)', collect)
+    .option('--name <text>', 'only tasks whose name or label contains this text')
+    .option('-n, --limit <n>', 'tasks to show at most', wholeNumber(1), 200)
+    .option('--json', 'the run and its tasks as JSON')
+    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (id: string, flags: Flags) => done(await show(id, flags)));
+}
+
+/** The states asked for, checked. */
+export function parseStates(values: readonly string[] | undefined): TaskState[] | undefined {
+  if (values === undefined) return undefined;
+  const states = values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const s of states) {
+    if (!(STATE_NAMES as readonly string[]).includes(s)) {
+      throw new UsageError(`unknown task state "${s}"; expected one of: ${STATE_NAMES.join(', ')}`);
+    }
+  }
+  return states as TaskState[];
+}
+
+async function show(id: string, flags: Flags): Promise<number> {
+  const states = parseStates(flags.state);
+  await withRun(flags.store, id, (opened, run) => {
+    const query = {
+      limit: flags.limit,
+      ...(states === undefined ? {} : { states }),
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+    };
+    const tasks = opened.store.tasks(run.id, query);
+    if (flags.json) return printJson({ run, tasks });
+    const paint = stdoutPaint();
+    out(header(run, paint));
+    if (tasks.length === 0) {
+      err(states || flags.name ? 'no task matches\n' : 'no tasks\n');
+      return;
+    }
+    out(table(COLUMNS, tasks, { paint, width: stdoutWidth() }));
+    const total = Object.values(run.counts).reduce((a, b) => a + b, 0);
+    if (
+      tasks.length === flags.limit &&
+      states === undefined &&
+      flags.name === undefined &&
+      total > tasks.length
+    ) {
+      err(`… ${total - tasks.length} more tasks (--limit, --state, --name)\n`);
+    }
+  });
+  return EXIT_OK;
+}
+
+function header(run: RunRecord, paint: Paint): string {
+  const state = paint(['bold', stateStyle(run.state) ?? 'white'], run.state);
+  const rows: [string, string][] = [
+    ['run', `${run.id}  ${state}`],
+    ['workflow', oneLine(run.workflow ?? '-')],
+    ['mode', oneLine(`${run.mode ?? '-'}  (executor ${run.executor})`)],
+    ['tasks', countsText(run.counts)],
+    ['started', `${formatTime(run.startedAt)}  on ${oneLine(run.host)} (pid ${run.pid})`],
+    ['duration', span(run.startedAt, run.endedAt)],
+  ];
+  if (run.params !== undefined && Object.keys(run.params).length > 0) {
+    rows.push(['params', oneLine(JSON.stringify(run.params))]);
+  }
+  if (run.sessions > 1) rows.push(['sessions', `${run.sessions} (resumed ${run.sessions - 1}×)`]);
+  if (run.rerunOf !== undefined) rows.push(['rerun of', run.rerunOf]);
+  if (run.cancelRequested !== undefined) {
+    rows.push(['cancel', oneLine(`requested: ${run.cancelRequested}`)]);
+  }
+  return `${rows.map(([k, v]) => `${paint('dim', k.padEnd(9))} ${v}`).join('\n')}\n\n`;
+}

@@ -1,0 +1,53 @@
+/**
+ * @module
+ * The `weft` command's errors and exit codes: 0 success, 1 a run that failed
+ * (or an unexpected error), 2 a usage or configuration error, 130 after
+ * Ctrl-C. A weft error is shown as `error: <message>`; anything else with
+ * its stack.
+ */
+import { isWeftError, WeftError } from '../errors/base.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** A bad command line, a missing file, a workflow without a main function. Exits 2. */
+export class UsageError extends WeftError {
+  /** Shown after the message (an import error's stack). */
+  readonly detail: string | undefined;
+  constructor(message: string, options?: { cause?: unknown; detail?: string }) {
+    super('WEFT_USAGE', message, options);
+    this.detail = options?.detail;
+  }
+}
+
+/** Codes of errors that mean "fix the command line or the configuration": exit 2. */
+const USAGE_CODES = new Set([
+  'WEFT_USAGE',
+  'WEFT_CONFIG',
+  'WEFT_CONFIG_FILE',
+  'WEFT_RESOURCE_SET',
+  'WEFT_RESOURCE_CYCLE',
+  'WEFT_MISSING_RESOURCE',
+  'WEFT_NOT_PROCESS_SAFE',
+  'WEFT_INVALID_OPTION',
+  'WEFT_RUN_NOT_FOUND',
+  'WEFT_RUN_STILL_RUNNING',
+]);
+
+/** The exit code for an error that ended a command. */
+export function exitCodeOf(error: unknown): number {
+  if (isWeftError(error) && USAGE_CODES.has(error.code)) return EXIT_USAGE;
+  return EXIT_FAILED;
+}
+
+/** The text printed for an error that ended a command (ends with a newline). */
+export function errorText(error: unknown): string {
+  if (isWeftError(error)) {
+    const detail = error instanceof UsageError && error.detail ? `\n${error.detail}` : '';
+    return `error: ${error.message}${detail}\n`;
+  }
+  if (error instanceof Error) return `error: ${error.stack ?? error.message}\n`;
+  return `error: ${String(error)}\n`;
+}

@@ -1,0 +1,129 @@
+/**
+ * @module
+ * Running a workflow for `weft run`, `resume` and `rerun`: the renderer
+ * attached to the run's events, the run id shown at start, Ctrl-C (first:
+ * cancel and wait for the run to close its record; second: exit at once),
+ * and the exit code, with a hint to resume or rerun a run that failed.
+ */
+import type { RunOptions } from '../api/run.ts';
+import { isWeftError, serializeError } from '../errors/base.ts';
+import type { RunEvent } from '../events/events.ts';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './errors.ts';
+import { err, stderrPaint } from './format.ts';
+import type { Renderer } from './render/index.ts';
+
+export interface ExecuteOptions {
+  /** Calls the workflow's main function. */
+  readonly main: () => unknown;
+  readonly options: RunOptions;
+  readonly json?: boolean | undefined;
+  readonly quiet?: boolean | undefined;
+  /** What runs, for the first line: `pipeline.ts`, `resume of pipeline.ts`. */
+  readonly title: string;
+  /** Extra arguments for the commands in hints (`--store x`). */
+  readonly hintArgs?: string;
+}
+
+const INTERRUPT_REASON = 'interrupted (Ctrl-C)';
+
+/**
+ * Runs the workflow and returns the exit code: 0 succeeded, 1 failed or
+ * cancelled, 130 interrupted. Errors before the run started (config) are thrown.
+ */
+export async function execute(o: ExecuteOptions): Promise<number> {
+  const [{ startRun }, { createRenderer }] = await Promise.all([
+    import('../api/run.ts'),
+    import('./render/index.ts'),
+  ]);
+  const chatty = !o.json && !o.quiet;
+  const renderer = createRenderer({
+    out: process.stdout,
+    err: process.stderr,
+    json: o.json,
+    quiet: o.quiet,
+    env: process.env,
+  });
+  const paint = stderrPaint();
+  const title = (id: string): void => {
+    if (chatty) err(`${paint('bold', 'weft')} ${o.title} ${paint('dim', `· run ${id}`)}\n`);
+  };
+  const onEvent = o.json ? (e: RunEvent) => renderer.event(e) : deferStart(renderer, title);
+  const handle = startRun(o.main, { ...o.options, onEvent });
+  let interrupts = 0;
+  const onSigint = (): void => {
+    if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    if (!o.json) err('\ninterrupting: stopping running tasks (Ctrl-C again to quit at once)\n');
+    handle.cancel(INTERRUPT_REASON);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await handle.result();
+    return EXIT_OK;
+  } catch (error) {
+    if (!isWeftError(error)) throw error;
+    const hints = hintText(handle.id, o.hintArgs ?? '');
+    if (error.code === 'WEFT_RUN_CANCELLED') {
+      if (interrupts > 0) {
+        err(`run ${handle.id} was interrupted\n${hints}`);
+        return EXIT_INTERRUPTED;
+      }
+      err(`error: ${error.message}\n${hints}`);
+      return EXIT_FAILED;
+    }
+    if (error.code === 'WEFT_RUN_FAILED') {
+      const failures = (error as { failures?: readonly unknown[] }).failures ?? [];
+      err(failures.length === 0 ? mainErrorText(error) : `run ${handle.id} failed\n`);
+      err(hints);
+      return EXIT_FAILED;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    renderer.close();
+  }
+}
+
+/**
+ * A listener that holds `run_started` back until the next event: when that
+ * is `run_finished` (the run failed before main submitted anything: a
+ * config error, which is printed as an error instead), the renderer never
+ * hears of the run; otherwise the title goes first, then both events.
+ */
+function deferStart(renderer: Renderer, title: (id: string) => void): (e: RunEvent) => void {
+  let held: RunEvent | undefined;
+  let open = false;
+  return (e) => {
+    if (open) return renderer.event(e);
+    if (e.type === 'run_started') {
+      held = e;
+      return;
+    }
+    if (e.type === 'run_finished' && e.state === 'failed') return;
+    open = true;
+    title(e.runId);
+    if (held !== undefined) renderer.event(held);
+    renderer.event(e);
+  };
+}
+
+/** The run failed because main threw: the message, and the stack of an error that is not weft's. */
+function mainErrorText(error: Error): string {
+  const cause = error.cause;
+  const stack =
+    cause instanceof Error && !isWeftError(cause)
+      ? `\n${(serializeError(cause).stack ?? '').split('\n').slice(1).join('\n')}`
+      : '';
+  return `error: ${error.message}${stack}\n`;
+}
+
+/** The commands that continue a run that did not succeed. */
+function hintText(id: string, extra: string): string {
+  const x = extra === '' ? '' : ` ${extra}`;
+  const resume = `weft resume ${id}${x}`;
+  const rerun = `weft rerun ${id} --from-failure${x}`;
+  const w = Math.max(resume.length, rerun.length) + 3;
+  return (
+    `  ${resume.padEnd(w)}continue this run where it stopped\n` +
+    `  ${rerun.padEnd(w)}a new run that reuses what succeeded\n`
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * @module
+ * `key=value` options (`--param`, `--set`): values are JSON when they parse
+ * as JSON, else strings. A workflow's `params` export, when it is a
+ * Standard Schema, validates the params and gives their final form.
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { UsageError } from './errors.ts';
+
+/** Collects a repeatable option's values (commander's `argParser`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** `'3'` → 3, `'true'` → true, `'[1,2]'` → [1, 2], `'hello'` → `'hello'`. */
+export function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Parses `key=value` pairs into an object (a later key wins).
+ * @example
+ * parsePairs(['n=3', 'name=x'], '--param') // { n: 3, name: 'x' }
+ */
+export function parsePairs(
+  pairs: readonly string[] | undefined,
+  flag: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? '' : pair.slice(0, eq).trim();
+    if (key === '') {
+      throw new UsageError(`${flag} expects key=value, got ${JSON.stringify(pair)}`);
+    }
+    out[key] = parseValue(pair.slice(eq + 1));
+  }
+  return out;
+}
+
+/** True for a Standard Schema (zod, valibot, arktype...). */
+export function isStandardSchema(value: unknown): value is StandardSchemaV1 {
+  const std = (value as { '~standard'?: { validate?: unknown } } | null | undefined)?.['~standard'];
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof std?.validate === 'function'
+  );
+}
+
+/**
+ * Validates params with the workflow's schema and returns its output; a
+ * failure is a `UsageError` naming each bad key and the schema's message.
+ */
+export async function validateParams(
+  schema: StandardSchemaV1,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const result = await schema['~standard'].validate(params);
+  if (result.issues === undefined) return (result.value ?? {}) as Record<string, unknown>;
+  const lines = result.issues.map((issue) => {
+    const path = (issue.path ?? [])
+      .map((p) => String(typeof p === 'object' && p !== null ? p.key : p))
+      .join('.');
+    return path === '' ? issue.message : `"${path}": ${issue.message}`;
+  });
+  if (lines.length === 1) {
+    const [line] = lines;
+    throw new UsageError(
+      line!.startsWith('"') ? `invalid param ${line}` : `invalid params: ${line}`,
+    );
+  }
+  throw new UsageError(`invalid params:${lines.map((l) => `\n  - ${l}`).join('')}`);
+}

@@ -39,17 +39,21 @@ const depsOf = (shape: Shape) => (i: number) =>
   shape === 'fan-out' || i === 0 ? [] : i === 1 ? [0] : [i - 1, i - 2];
 
 async function weftRun(shape: Shape, n: number): Promise<void> {
-  await run(async () => {
-    let a: Future<void> | undefined;
-    let b: Future<void> | undefined;
-    for (let i = 0; i < n; i++) {
-      const t = i === n - 1 ? weftSample : weftNoop;
-      const f =
-        shape === 'fan-out' ? submit(t) : b ? submit(t, a, b) : a ? submit(t, a) : submit(t);
-      b = a;
-      a = f;
-    }
-  });
+  // The scheduler alone: bench/durable.ts measures the run store's cost.
+  await run(
+    async () => {
+      let a: Future<void> | undefined;
+      let b: Future<void> | undefined;
+      for (let i = 0; i < n; i++) {
+        const t = i === n - 1 ? weftSample : weftNoop;
+        const f =
+          shape === 'fan-out' ? submit(t) : b ? submit(t, a, b) : a ? submit(t, a) : submit(t);
+        b = a;
+        a = f;
+      }
+    },
+    { record: false },
+  );
 }
 
 function baselineRun(shape: Shape, n: number): Promise<void> {

@@ -101,6 +101,18 @@ describe('resume', () => {
   });
 });
 
+describe('runs not recorded', () => {
+  it('leave nothing on disk, and cannot be resumed', async () => {
+    const dir = tempDir();
+    const one = task('nr.one', async () => 1);
+    expect(await run(async () => submit(one), { cwd: dir, record: false })).toBe(1);
+    expect(existsSync(join(dir, '.weft'))).toBe(false);
+    await expect(async () =>
+      run(async () => 1, { cwd: dir, record: false, reuseFrom: 'x' }),
+    ).rejects.toThrow('run: a run that is not recorded cannot resume or reuse one');
+  });
+});
+
 describe('rerun from a failure', () => {
   let flaky = true;
   const seen: string[] = [];

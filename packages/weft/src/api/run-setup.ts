@@ -38,6 +38,7 @@ export interface SetupOptions {
   readonly executor?: ExecutorChoice;
   readonly params?: Readonly<Record<string, unknown>>;
   readonly store?: string;
+  readonly record?: boolean;
 }
 
 export interface PreparedRun {
@@ -50,8 +51,8 @@ export interface PreparedRun {
   readonly mode: string | undefined;
   /** Where workers rebuild tasks' resources: only for a mode of a config file. */
   readonly source: ResourceSource | undefined;
-  /** Where the run is remembered. */
-  readonly store: RunStore;
+  /** Where the run is remembered; undefined for a run not recorded. */
+  readonly store: RunStore | undefined;
   readonly artifacts: ArtifactStore | undefined;
 }
 
@@ -95,14 +96,15 @@ export async function prepareRun(
   const project = nearest !== undefined ? dirname(nearest) : cwd;
   const storeFile =
     options.store === undefined ? defaultStorePath(project) : resolve(options.store);
-  if (set.definitions.runStore === undefined) {
+  const record = options.record !== false;
+  if (record && set.definitions.runStore === undefined) {
     set = withResource(
       set,
       'runStore',
       process.env.WEFT_STORE === 'memory' ? memoryRunStore() : sqliteRunStore({ path: storeFile }),
     );
   }
-  if (set.definitions.artifacts === undefined) {
+  if (record && set.definitions.artifacts === undefined) {
     set = withResource(
       set,
       'artifacts',
@@ -132,15 +134,15 @@ export async function prepareRun(
     const logger = scope.has('logger')
       ? ((await scope.ensure(['logger'])).logger as Logger)
       : undefined;
-    const stores = await scope.ensure(['runStore', 'artifacts']);
+    const stores = record ? await scope.ensure(['runStore', 'artifacts']) : {};
     return {
       scope,
       executor: gateExecutor(executor, scope, source),
       logger,
       mode,
       source,
-      store: stores.runStore as RunStore,
-      artifacts: stores.artifacts as ArtifactStore,
+      store: stores.runStore as RunStore | undefined,
+      artifacts: stores.artifacts as ArtifactStore | undefined,
     };
   } catch (error) {
     await scope[Symbol.asyncDispose]();

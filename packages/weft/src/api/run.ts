@@ -21,7 +21,7 @@ import type { ResourceSet } from '../resources/resource-set.ts';
 import type { ResourceScope } from '../resources/scope.ts';
 import type { InvocationHost, RecordedResult } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
-import type { RunState } from '../store/run-store.ts';
+import type { RunState, RunStore } from '../store/run-store.ts';
 import { callerModule } from '../util/caller-module.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import { scanArgs } from './args.ts';
@@ -77,6 +77,12 @@ export interface RunOptions {
    * nearest weft.config.ts from `cwd`, else in `cwd`
    */
   readonly store?: string;
+  /**
+   * Whether the run is recorded in the run store. Without a record there is
+   * no resume, no cache and nothing for `weft runs`: for dry runs and for
+   * measuring the scheduler alone. @default true
+   */
+  readonly record?: boolean;
   /** Retries of tasks that do not set their own `retries`. @default 0 */
   readonly retries?: number;
   /** Continue the recorded run with this id (see `resume`). */
@@ -230,6 +236,9 @@ class Run implements InvocationHost, SubmitScope {
 
   constructor(options: RunOptions) {
     this.#options = options;
+    if (options.record === false && (options.resume ?? options.reuseFrom) !== undefined) {
+      throw new InvalidOptionError('run: a run that is not recorded cannot resume or reuse one');
+    }
     if (options.resume !== undefined && options.reuseFrom !== undefined) {
       throw new InvalidOptionError('run: resume and reuseFrom cannot be given together');
     }
@@ -307,19 +316,14 @@ class Run implements InvocationHost, SubmitScope {
         );
       }
     }
-    const record = this.#record!;
-    const info = record.beforeSubmit(task, args, kind, deps, parentId);
-    const id = sched.add(
-      task,
-      args,
-      kind,
-      deps,
-      parentId,
-      info.ordinal,
-      info.argsHash,
-      info.recorded,
-    );
-    record.afterSubmit(id, info);
+    const record = this.#record;
+    let id: number;
+    if (record === undefined) id = sched.add(task, args, kind, deps, parentId);
+    else {
+      const info = record.beforeSubmit(task, args, kind, deps, parentId);
+      id = sched.add(task, args, kind, deps, parentId, info.ordinal, info.argsHash, info.recorded);
+      record.afterSubmit(id, info);
+    }
     if (label !== undefined) this.labels.set(label, id);
     return new Future(sched, id);
   }
@@ -354,7 +358,7 @@ class Run implements InvocationHost, SubmitScope {
   }
 
   lookupCache(id: number): RecordedResult | undefined {
-    return this.#record!.lookupCache(id);
+    return this.#record?.lookupCache(id);
   }
 
   taskLogger(taskId: number, attempt: number): Logger {
@@ -397,9 +401,10 @@ class Run implements InvocationHost, SubmitScope {
     this.#remote = prepared.executor.remote === true;
     this.#hasSource = prepared.source !== undefined;
     this.#check = prepared.executor.check?.bind(prepared.executor);
-    let record: RunRecording;
+    let record: RunRecording | undefined;
     try {
-      record = this.#startRecord(prepared, started);
+      if (prepared.store !== undefined)
+        record = this.#startRecord(prepared.store, prepared, started);
     } catch (error) {
       await prepared.scope[Symbol.asyncDispose]();
       this.#end('failed');
@@ -412,11 +417,11 @@ class Run implements InvocationHost, SubmitScope {
       keepGoing: this.#keepGoing,
       bus: this.bus,
       host: this,
-      firstId: record.firstId,
+      firstId: record?.firstId ?? 0,
       defaultRetries: this.#options.retries ?? 0,
     });
     this.#scheduler = sched;
-    record.attach(sched, prepared.scope, this.bus, (reason) => this.cancel(reason));
+    record?.attach(sched, prepared.scope, this.bus, (reason) => this.cancel(reason));
     // Every task without a timeout shares the run's signal; many listeners are expected.
     setMaxListeners(0, sched.signal);
     if (this.#pendingCancel !== undefined) sched.cancel(this.#pendingCancel);
@@ -424,17 +429,17 @@ class Run implements InvocationHost, SubmitScope {
       return await this.#drive(sched, main);
     } finally {
       try {
-        await record.close(this.#finalState);
+        await record?.close(this.#finalState);
       } finally {
         await prepared.scope[Symbol.asyncDispose]();
       }
     }
   }
 
-  #startRecord(prepared: PreparedRun, started: RunStarted): RunRecording {
+  #startRecord(store: RunStore, prepared: PreparedRun, started: RunStarted): RunRecording {
     const o = this.#options;
     return new RunRecording({
-      store: prepared.store,
+      store,
       artifacts: prepared.artifacts,
       runId: this.runId,
       workflow: o.workflow,

@@ -53,49 +53,43 @@ export async function dryRun(
     nodes.set(e.taskId, { id: e.taskId, name: e.name, label: e.label });
     for (const dep of e.deps) edges.push([dep, e.taskId]);
   };
-  const store = process.env.WEFT_STORE;
-  process.env.WEFT_STORE = 'memory'; // a dry run is not a run to remember
   let settled = false;
   let failure: unknown;
   let endedEarly = false;
-  try {
-    const handle = startRun(
-      () => {
-        started = true;
-        return main();
-      },
-      { ...options, executor: dryExecutor(), cache: 'off', onEvent },
-    );
-    const done = handle.result().then(
-      () => {},
-      (error: unknown) => {
-        failure = error;
-      },
-    );
-    void done.finally(() => {
-      settled = true;
-    });
-    let seen = -1;
-    let quiet = 0;
-    while (!settled && quiet < QUIET_TURNS) {
-      if (!started) {
-        await tick();
-        continue;
-      }
-      await turn();
-      if (submissions !== seen) {
-        seen = submissions;
-        quiet = 0;
-      } else quiet++;
+  const handle = startRun(
+    () => {
+      started = true;
+      return main();
+    },
+    // A dry run is not a run to remember.
+    { ...options, executor: dryExecutor(), record: false, onEvent },
+  );
+  const done = handle.result().then(
+    () => {},
+    (error: unknown) => {
+      failure = error;
+    },
+  );
+  void done.finally(() => {
+    settled = true;
+  });
+  let seen = -1;
+  let quiet = 0;
+  while (!settled && quiet < QUIET_TURNS) {
+    if (!started) {
+      await tick();
+      continue;
     }
-    // A run that ended on its own with an error (config, main threw) failed the dry run.
-    endedEarly = settled;
-    handle.cancel('dry run: the graph is known');
-    await done;
-  } finally {
-    if (store === undefined) delete process.env.WEFT_STORE;
-    else process.env.WEFT_STORE = store;
+    await turn();
+    if (submissions !== seen) {
+      seen = submissions;
+      quiet = 0;
+    } else quiet++;
   }
+  // A run that ended on its own with an error (config, main threw) failed the dry run.
+  endedEarly = settled;
+  handle.cancel('dry run: the graph is known');
+  await done;
   if (endedEarly && failure !== undefined) throw failure;
   return { nodes: [...nodes.values()], edges };
 }

@@ -48,7 +48,7 @@ for (let r = 0; r < Number(values.repeat); r++) {
         env: { ...process.env, COLUMNS: '120', LINES: '40' },
       });
       if (out.status !== 0) throw new Error(`weft run failed under script: ${out.stdout}`);
-      drawn = out.stdout.split('\u001b[1A').length - 1; // cursor up: one per erased line
+      drawn = out.stdout.split('\u001b[1A').length - 1; // one cursor-up per erased line
     }),
   );
 }

@@ -92,6 +92,7 @@ export class TaskCache {
       }
     }
     this.#keys.set(id, key);
+    this.#submissions.delete(id); // the key is all that is needed of it now
     return key;
   }
 
@@ -137,11 +138,6 @@ export class TaskCache {
     const hit = this.#hits.get(id);
     this.#hits.delete(id);
     return hit;
-  }
-
-  /** Forgets a finished task's submission (its key stays: dependents use it). */
-  finished(id: number): void {
-    this.#submissions.delete(id);
   }
 
   /** An input's key: its cache key when it has one, else a hash of its value. */

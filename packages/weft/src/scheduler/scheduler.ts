@@ -7,7 +7,7 @@
  * and its value. Every state change goes through `#transition`.
  */
 
-import { ARGS_ONLY_FUTURES, ARGS_PLAIN, resolveArgs } from '../api/args.ts';
+import { ARGS_ONLY_FUTURES } from '../api/args.ts';
 import type { FutureHost } from '../api/future.ts';
 import type { AnyArgs, Task } from '../api/task.ts';
 import { WeftError } from '../errors/base.ts';
@@ -18,6 +18,7 @@ import { isNonRetryable, toError } from './attempt-errors.ts';
 import { retryDelay } from './backoff.ts';
 import { CapacityPool } from './capacity.ts';
 import { type InvocationHost, type RecordedResult, TaskInvocation } from './invocation.ts';
+import { Pacer } from './pacer.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import {
   CACHED,
@@ -33,6 +34,7 @@ import {
   UPSTREAM_FAILED,
 } from './state.ts';
 import { TaskTable } from './task-table.ts';
+import { Timers } from './timers.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';
 import { Waits } from './waits.ts';
 import { ZeroWaiters } from './zero-waiters.ts';
@@ -53,7 +55,7 @@ export interface SchedulerOptions {
 }
 
 /** How long the pump starts tasks without letting the event loop turn. */
-const YIELD_MS = 25;
+const SLICE_MS = 25;
 
 /** How many ready tasks that do not fit are passed over per dispatch round. */
 const MAX_PASSED_OVER = 32;
@@ -69,7 +71,7 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #pool: CapacityPool;
 
   readonly #ready: ReadyQueue;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Timers();
   readonly #waits = new Waits({
     state: (id) => this.state[id]!,
     prerequisites: (id) => this.graph.prerequisites(id),
@@ -88,11 +90,7 @@ export class Scheduler extends TaskTable implements FutureHost {
   readonly #quiet = new ZeroWaiters();
   #pumping = false;
   #pumpScheduled = false;
-  /** Waiting for the event loop to turn (see `#yieldDue`). */
-  #yielding = false;
-  #turnStart = performance.now();
-  #starts = 0;
-  readonly #valueOf = (id: number): unknown => this.values[id];
+  readonly #pacer = new Pacer(SLICE_MS, () => this.#pump());
 
   constructor(options: SchedulerOptions) {
     super(options.runId, options.firstId ?? 0);
@@ -234,8 +232,7 @@ export class Scheduler extends TaskTable implements FutureHost {
     if (this.cancelledFor !== undefined) return;
     this.cancelledFor = reason;
     this.#controller.abort(new CancelledError(`run ${this.runId} was cancelled: ${reason}`));
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.#timers.clearAll();
     this.#ready.clear();
     const n = this.graph.size;
     for (let id = this.firstId; id < n; id++) {
@@ -298,12 +295,12 @@ export class Scheduler extends TaskTable implements FutureHost {
   }
 
   #pump(): void {
-    if (this.#pumping || this.#yielding) return;
+    if (this.#pumping || this.#pacer.paused) return;
     this.#pumping = true;
     let passedOver: number[] | undefined;
     try {
       while (this.#ready.size > 0 && this.#pool.hasFreeSlot) {
-        if ((++this.#starts & 1023) === 0 && this.#yieldDue()) break;
+        if (this.#pacer.pauseDue()) break;
         const id = this.#ready.pop();
         if (this.state[id] !== READY) continue;
         const task = this.tasks[id]!;
@@ -328,44 +325,24 @@ export class Scheduler extends TaskTable implements FutureHost {
     }
   }
 
-  /**
-   * In-process tasks that finish at once keep the run in one chain of
-   * microtasks, where no timer, signal or I/O callback runs (the progress
-   * display, the run store's batches, Ctrl-C). Past YIELD_MS of that, the
-   * pump lets the event loop turn before it starts more tasks.
-   */
-  #yieldDue(): boolean {
-    const now = performance.now();
-    if (now - this.#turnStart < YIELD_MS) return false;
-    this.#yielding = true;
-    setImmediate(() => {
-      this.#yielding = false;
-      this.#turnStart = performance.now();
-      this.#pump();
-    });
-    return true;
-  }
-
   #start(id: number): void {
     const task = this.tasks[id]!;
     const attempt = ++this.attempts[id]!;
     this.#transition(id, RUNNING);
     if (this.state[id] !== RUNNING) return; // a listener cancelled the run
-    const args = this.#argsOf(id);
+    const args = this.resolvedArgs(id);
     let signal = this.#controller.signal;
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = task.options.timeoutMs;
     if (timeoutMs > 0) {
       const attemptController = new AbortController();
       signal = AbortSignal.any([signal, attemptController.signal]);
-      timer = setTimeout(() => {
-        this.#timers.delete(timer!);
+      timer = this.#timers.after(timeoutMs, () => {
         if (!this.#isCurrent(id, attempt)) return;
         const error = new TimeoutError(this.describe(id), timeoutMs);
         attemptController.abort(error);
         this.#fail(id, attempt, error);
-      }, timeoutMs);
-      this.#timers.add(timer);
+      });
     }
     this.#inflight++;
     let outcome: Promise<unknown>;
@@ -395,38 +372,12 @@ export class Scheduler extends TaskTable implements FutureHost {
     this.#pool.release(this.tasks[id]!.options.requirements);
   }
 
-  /** The cycle `waiter` would close by waiting on `target`: such a wait could never end. */
-
-  /** The arguments of a ready task, with its inputs' values in place of futures. */
-  argsFor(id: number): readonly unknown[] {
-    return this.#argsOf(id);
-  }
-
-  /** The arguments of `id` with its inputs' values in place of futures, kept for retries. */
-  #argsOf(id: number): unknown[] {
-    const stored = this.args[id]!;
-    let args: unknown[];
-    if (typeof stored === 'number') {
-      args = this.graph.prerequisites(id);
-      args.length = stored; // inputs added later by addDependency are not arguments
-      for (let i = 0; i < args.length; i++) args[i] = this.values[args[i] as number];
-    } else {
-      args = resolveArgs(stored, this.argKinds[id]!, this.#valueOf);
-    }
-    this.args[id] = args;
-    this.argKinds[id] = ARGS_PLAIN;
-    return args;
-  }
-
   #isCurrent(id: number, attempt: number): boolean {
     return this.state[id] === RUNNING && this.attempts[id] === attempt;
   }
 
   #settled(timer: NodeJS.Timeout | undefined): void {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.#timers.delete(timer);
-    }
+    this.#timers.clear(timer);
     if (--this.#inflight === 0) this.#quiet.release();
   }
 
@@ -465,14 +416,12 @@ export class Scheduler extends TaskTable implements FutureHost {
     ) {
       const delayMs = retryDelay(task.options, attempt, this.#random);
       this.#transition(id, PENDING, { error, delayMs });
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+      this.#timers.after(delayMs, () => {
         if (this.state[id] === PENDING) {
           this.#makeReady(id);
           this.#pump();
         }
-      }, delayMs);
-      this.#timers.add(timer);
+      });
       this.#pump();
       return;
     }

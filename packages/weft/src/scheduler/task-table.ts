@@ -5,6 +5,7 @@
  * arguments, value and error of each, and the graph. The scheduler extends
  * it with behaviour; this part only stores and describes.
  */
+import { ARGS_PLAIN, resolveArgs } from '../api/args.ts';
 import type { Task } from '../api/task.ts';
 import { serializeError, WeftError } from '../errors/base.ts';
 import {
@@ -104,6 +105,29 @@ export abstract class TaskTable {
   describe(id: number): string {
     return formatTask(this.ref(id));
   }
+
+  /** The arguments of a ready task, with its inputs' values in place of futures. */
+  argsFor(id: number): readonly unknown[] {
+    return this.resolvedArgs(id);
+  }
+
+  /** The arguments of `id` with its inputs' values in place of futures, kept for retries. */
+  protected resolvedArgs(id: number): unknown[] {
+    const stored = this.args[id]!;
+    let args: unknown[];
+    if (typeof stored === 'number') {
+      args = this.graph.prerequisites(id);
+      args.length = stored; // inputs added later by addDependency are not arguments
+      for (let i = 0; i < args.length; i++) args[i] = this.values[args[i] as number];
+    } else {
+      args = resolveArgs(stored, this.argKinds[id]!, this.#valueOf);
+    }
+    this.args[id] = args;
+    this.argKinds[id] = ARGS_PLAIN;
+    return args;
+  }
+
+  readonly #valueOf = (id: number): unknown => this.values[id];
 
   taskOf(id: number): Task {
     return this.tasks[id]!;

@@ -238,7 +238,7 @@ export class SqliteRunStore implements RunStore {
  * Opens (creating it and its directory when needed) the SQLite run store at `path`.
  * @example
  * await using store = openSqliteRunStore('.weft/weft.db');
- * for (const run of store.runs({ limit: 10 })) console.log(run.id, run.state);
+ * const recent = store.runs({ limit: 10 }).map((run) => `${run.id} ${run.state}`);
  */
 export function openSqliteRunStore(path: string, options?: SqliteRunStoreOptions): SqliteRunStore {
   return new SqliteRunStore(path, options);

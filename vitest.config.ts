@@ -6,14 +6,14 @@ export default defineConfig({
     // Tests run against the sources, so a change is tested without a build.
     alias: [
       {
-        find: /^weft\/testing$/,
+        find: /^@weft\/core\/testing$/,
         replacement: fileURLToPath(
-          new URL('./packages/weft/src/testing/index.ts', import.meta.url),
+          new URL('./packages/core/src/testing/index.ts', import.meta.url),
         ),
       },
       {
-        find: /^weft$/,
-        replacement: fileURLToPath(new URL('./packages/weft/src/index.ts', import.meta.url)),
+        find: /^@weft\/core$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
       },
     ],
   },

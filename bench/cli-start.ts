@@ -1,7 +1,7 @@
 /**
  * @module
  * Cold start of the `weft` command: the wall time of `node
- * packages/weft/bin/weft.js run <workflow with one task>` against `node -e
+ * packages/core/bin/weft.js run <workflow with one task>` against `node -e
  * 0`, each spawned afresh, best of `--repeat` (default 10). The difference
  * is weft's own start-up (loading the command and the engine, opening the
  * run store, running one task, closing); the goal is under 300 ms. Needs a
@@ -20,13 +20,13 @@ import { printTable } from './table.ts';
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '10' } } });
 const repeat = Number(values.repeat);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'packages/weft/bin/weft.js');
+const bin = join(root, 'packages/core/bin/weft.js');
 mkdirSync(join(root, '.cache'), { recursive: true });
 const dir = mkdtempSync(join(root, '.cache', 'cli-start-'));
 const workflow = join(dir, 'one.ts');
 writeFileSync(
   workflow,
-  `import { submit, task } from 'weft';
+  `import { submit, task } from '@weft/core';
 export const one = task('one', async () => 1);
 export default async function main() { return submit(one); }
 `,

@@ -3,7 +3,7 @@
  * The tasks of `commands.ts`, in a module of their own: worker processes
  * import it to find them, and must not run the benchmark.
  */
-import { command, task } from 'weft';
+import { command, task } from '@weft/core';
 
 /** Creates (or touches) the file at `path`. */
 export const touch = command('bench.touch', (path: string) => ({

@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Executor, inline, processesExecutor, run, submit } from 'weft';
+import { type Executor, inline, processesExecutor, run, submit } from '@weft/core';
 import { touch, workerRss } from './command-tasks.ts';
 import { printTable } from './table.ts';
 

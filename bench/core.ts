@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Future, run, submit, task } from 'weft';
+import { type Future, run, submit, task } from '@weft/core';
 import { runBaseline } from './baseline-scheduler.ts';
 import { printTable } from './table.ts';
 

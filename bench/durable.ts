@@ -27,7 +27,7 @@ import {
   sqliteRunStore,
   submit,
   task,
-} from 'weft';
+} from '@weft/core';
 import { printTable } from './table.ts';
 
 const { values } = parseArgs({

@@ -3,7 +3,7 @@
  * The tasks of the parallel benchmark, at module top level so that workers
  * import them: a no-op, and ~20 ms of hashing.
  */
-import { task } from 'weft';
+import { task } from '@weft/core';
 
 export const noop = task('bench.noop', () => undefined);
 

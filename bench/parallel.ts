@@ -20,7 +20,7 @@ import {
   run,
   submit,
   threadsExecutor,
-} from 'weft';
+} from '@weft/core';
 import { forkRun, piscinaRun } from './parallel-baselines.ts';
 import { hashing, hashRounds, noop } from './parallel-tasks.ts';
 import { printTable } from './table.ts';

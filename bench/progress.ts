@@ -19,7 +19,7 @@ import { printTable } from './table.ts';
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '2' } },
 });
-const bin = fileURLToPath(new URL('../packages/weft/bin/weft.js', import.meta.url));
+const bin = fileURLToPath(new URL('../packages/core/bin/weft.js', import.meta.url));
 const workflow = fileURLToPath(new URL('./fixtures/ladder-workflow.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'weft-bench-progress-'));
 const base = [bin, 'run', workflow, '--param', `n=${values.n}`, '--store', join(dir, 'weft.db')];

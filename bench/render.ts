@@ -10,13 +10,13 @@
  *   node bench/render.ts [--tasks 1000000] [--repeat 3]
  */
 import { parseArgs } from 'node:util';
-import type { RunEvent } from 'weft';
-import type * as Render from '../packages/weft/src/cli/render/index.js';
+import type { RunEvent } from '@weft/core';
+import type * as Render from '../packages/core/src/cli/render/index.js';
 import { printTable } from './table.ts';
 
 // The renderers are not part of weft's API (the `weft` command uses them), so
 // load their sources; a static import of another project's source would not build.
-const source = new URL('../packages/weft/src/cli/render/index.ts', import.meta.url);
+const source = new URL('../packages/core/src/cli/render/index.ts', import.meta.url);
 const { createPlainRenderer, createTtyRenderer }: typeof Render = await import(source.href);
 
 const { values } = parseArgs({

@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RunEvent, RunInfo, RunStore, RunWriter } from 'weft';
-import { createMemoryRunStore } from '../packages/weft/dist/store/memory-run-store.js';
-import { openSqliteRunStore } from '../packages/weft/dist/store/sqlite/sqlite-run-store.js';
+import type { RunEvent, RunInfo, RunStore, RunWriter } from '@weft/core';
+import { createMemoryRunStore } from '../packages/core/dist/store/memory-run-store.js';
+import { openSqliteRunStore } from '../packages/core/dist/store/sqlite/sqlite-run-store.js';
 import { printTable } from './table.ts';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000000' } } });

@@ -1,6 +1,6 @@
 // Runs the workflow under a mode: node examples/modes/main.ts [dev|prod]
 import { fileURLToPath } from 'node:url';
-import { run } from 'weft';
+import { run } from '@weft/core';
 import { main } from './workflow.ts';
 
 const mode = process.argv[2] ?? 'dev';

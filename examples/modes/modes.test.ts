@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
+import { run, startRun } from '@weft/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { run, startRun } from 'weft';
 import { main } from './workflow.ts';
 
 const cwd = fileURLToPath(new URL('.', import.meta.url));

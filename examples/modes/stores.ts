@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { resource } from 'weft';
+import { resource } from '@weft/core';
 import { z } from 'zod';
 
 export interface Reading {

@@ -1,5 +1,5 @@
 // The modes of the example: the same workflow under an in-memory store or a SQLite file.
-import { defineConfig, inline, resourceSet, threads } from 'weft';
+import { defineConfig, inline, resourceSet, threads } from '@weft/core';
 import { memoryStore, sqliteStore } from './stores.ts';
 
 export default defineConfig({

@@ -3,10 +3,10 @@
  * A workflow that does not know where its data goes: `save` declares the
  * `store` resource, and the mode decides what the store is.
  */
-import { submit, task } from 'weft';
+import { submit, task } from '@weft/core';
 import type { Reading, ReadingStore } from './stores.ts';
 
-declare module 'weft' {
+declare module '@weft/core' {
   interface ResourceTypes {
     store: ReadingStore;
   }

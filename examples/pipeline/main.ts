@@ -4,7 +4,7 @@
  *
  *     npx tsc -b && node examples/pipeline/main.ts [data-dir]
  */
-import { type RunEvent, startRun } from 'weft';
+import { type RunEvent, startRun } from '@weft/core';
 import { formatReport, main } from './workflow.ts';
 
 const dataDir = process.argv[2];

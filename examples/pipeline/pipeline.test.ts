@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunEvent, type RunFailedError, startRun } from '@weft/core';
 import { describe, expect, it } from 'vitest';
-import { type RunEvent, type RunFailedError, startRun } from 'weft';
 import { DATA_DIR, FLAKY_STATION, formatReport, main } from './workflow.ts';
 
 /** What the data files hold, worked out here without the workflow's code. */

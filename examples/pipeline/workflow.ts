@@ -15,7 +15,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Future, NonRetryableError, submit, task } from 'weft';
+import { type Future, NonRetryableError, submit, task } from '@weft/core';
 
 /** The CSV files shipped with the example. */
 export const DATA_DIR: string = fileURLToPath(new URL('./data/', import.meta.url));

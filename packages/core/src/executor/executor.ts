@@ -1,0 +1,80 @@
+/**
+ * @module
+ * The executor seam: one execution model (in-process, worker threads, child
+ * processes, a queue, a batch system) behind one small interface. Executors
+ * know nothing of graphs: the scheduler hands them one invocation at a time
+ * and they report its outcome.
+ *
+ * Contract (checked by `runExecutorContract` in `@weft/core/testing`):
+ * - `capacity` is fixed for the executor's life. The scheduler starts an
+ *   invocation only when a slot and its requirements are free in
+ *   `capacity`. Two exceptions, both about tasks already started: a task
+ *   waiting on another task's future gives its slot back while it waits and
+ *   retakes it when the wait ends, even if that overdraws; and an attempt
+ *   that timed out or was cancelled gives its slot back at once, though an
+ *   in-process task that ignores its signal may go on running.
+ * - `run(invocation, signal)` runs `invocation.task` with `invocation.args`
+ *   and settles with the task's result, or rejects with what it threw. It may
+ *   settle in any order relative to other invocations.
+ * - When `signal` aborts, the executor makes the task's own signal fire (for
+ *   in-process tasks they are the same signal) and may stop waiting for it;
+ *   the scheduler ignores an outcome that arrives after it gave up.
+ * - An error of the executor itself (a worker that died, a lost connection)
+ *   rejects that invocation only, never the others.
+ * - `[Symbol.asyncDispose]()` stops the executor and releases what it holds;
+ *   it is idempotent and finishes in bounded time.
+ */
+import type { SubmitScope } from '../api/scope.ts';
+import type { Task, TaskContext } from '../api/task.ts';
+import type { ResourceSource } from '../resources/source.ts';
+
+/** What an executor can run at once. */
+export interface Capacity {
+  /** Invocations running at once; `Infinity` for no limit. */
+  readonly slots: number;
+  /** Amounts of each resource, matched against task requirements (`cpus`, `memoryMb`, `gpus`, custom). */
+  readonly resources: Readonly<Record<string, number>>;
+  /**
+   * What a task takes of a resource its requirements do not mention (a worker
+   * pool: `{ cpus: 1 }`, so a task needing 2 cpus takes two tasks' room).
+   */
+  readonly defaultRequirements?: Readonly<Record<string, number>>;
+}
+
+/** One attempt of one task, as handed to an executor. It is also the task's context. */
+export interface Invocation extends TaskContext {
+  /** The task definition: its name finds it in another process; in-process executors call `fn`. */
+  readonly task: Task;
+  /** The arguments, with every future replaced by its value. */
+  readonly args: readonly unknown[];
+  /**
+   * Where the task's own `submit` calls go. In-process executors run the task
+   * inside it (`submitScope.run(invocation.scope, ...)`); remote ones forward
+   * their workers' submits to it.
+   */
+  readonly scope: SubmitScope;
+  /**
+   * For executors that run tasks elsewhere: where to rebuild the resources
+   * the task declares (set when it declares some and the run has a source).
+   */
+  readonly resourceSource?: ResourceSource;
+}
+
+export interface Executor extends AsyncDisposable {
+  /** A short name for messages (`inline`, `threads`, ...). */
+  readonly name: string;
+  readonly capacity: Capacity;
+  /**
+   * True when tasks run outside the coordinator's JavaScript realm (another
+   * thread, process or machine): in-memory resources cannot follow them.
+   */
+  readonly remote?: boolean;
+  /**
+   * Called at submit, before the task joins the graph: throws to refuse a task
+   * this executor could never run (arguments that cannot cross to a worker, a
+   * task a worker could not import). Synchronous.
+   */
+  check?(task: Task, args: readonly unknown[]): void;
+  /** Runs one invocation; see the module's contract. */
+  run(invocation: Invocation, signal: AbortSignal): Promise<unknown>;
+}

@@ -3,36 +3,7 @@
  * weft: a workflow engine for Node.js. Tasks are async functions; `submit`
  * returns futures, and futures passed as arguments are the graph's edges.
  */
-export { Future } from './api/future.ts';
-export {
-  createLogger,
-  type LogFields,
-  type Logger,
-  type LogLevel,
-  type LogRecord,
-  silentLogger,
-} from './api/logger.ts';
-export type { Requirements } from './api/requirements.ts';
-export {
-  type Resolved,
-  type RunHandle,
-  type RunOptions,
-  rerun,
-  resume,
-  run,
-  startRun,
-} from './api/run.ts';
-export { type Futurable, type FuturableArgs, gather, submit } from './api/submit.ts';
-export {
-  type BackoffOptions,
-  isTask,
-  type SubmitOptions,
-  type Task,
-  type TaskContext,
-  type TaskFn,
-  type TaskOptions,
-  task,
-} from './api/task.ts';
+
 export type { CacheMode } from './cache/task-cache.ts';
 export {
   type CommandResult,
@@ -87,6 +58,17 @@ export {
   WorkerMismatchError,
   WorkerStartError,
 } from './executor/parallel.ts';
+export { Future } from './frontends/futures/future.ts';
+export {
+  type Resolved,
+  type RunHandle,
+  type RunOptions,
+  rerun,
+  resume,
+  run,
+  startRun,
+} from './frontends/futures/run.ts';
+export { type Futurable, type FuturableArgs, gather, submit } from './frontends/futures/submit.ts';
 export { Graph } from './graph/graph.ts';
 export {
   ConfigError,
@@ -108,7 +90,6 @@ export {
   resource,
 } from './resources/resource.ts';
 export { type ResourceSet, type ResourceValues, resourceSet } from './resources/resource-set.ts';
-export type { TaskState } from './scheduler/state.ts';
 export type { ArtifactStore } from './store/artifact-store.ts';
 export { RunNotFoundError, RunStillRunningError } from './store/errors.ts';
 export type * from './store/run-store.ts';
@@ -120,3 +101,23 @@ export {
   sqliteRunStore,
 } from './store/store-resources.ts';
 export type { Duration } from './util/duration.ts';
+export {
+  createLogger,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  silentLogger,
+} from './vocabulary/logger.ts';
+export type { Requirements } from './vocabulary/requirements.ts';
+export type { TaskState } from './vocabulary/state.ts';
+export {
+  type BackoffOptions,
+  isTask,
+  type SubmitOptions,
+  type Task,
+  type TaskContext,
+  type TaskFn,
+  type TaskOptions,
+  task,
+} from './vocabulary/task.ts';

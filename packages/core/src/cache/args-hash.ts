@@ -5,8 +5,9 @@
  * Futures stand for their position among the task's inputs: their values
  * are identified by the inputs' own records, not hashed here.
  */
-import { ARGS_ONLY_FUTURES, ARGS_PLAIN } from '../api/args.ts';
-import { Future } from '../api/future.ts';
+
+import { Future } from '../frontends/futures/future.ts';
+import { ARGS_ONLY_FUTURES, ARGS_PLAIN } from '../scheduler/args.ts';
 import { hashValue } from '../util/hash.ts';
 
 /** The key of an argument list with nothing but futures (or nothing at all). */

@@ -6,8 +6,9 @@
  * its value), the key of its other arguments, the config of the resources it
  * uses, and the content hashes of its input files.
  */
-import type { Task } from '../api/task.ts';
+
 import { hashBytes } from '../util/hash.ts';
+import type { Task } from '../vocabulary/task.ts';
 
 /** What goes into a cache key. */
 export interface CacheKeyParts {

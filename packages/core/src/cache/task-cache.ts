@@ -7,13 +7,14 @@
  * the task as `cached` with that result. When the mode writes, the key is
  * recorded with the result so later runs find it.
  */
-import type { Task } from '../api/task.ts';
+
 import type { RecordedResult } from '../scheduler/invocation.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
+import { decodeResult, MISSING } from '../store/result-codec.ts';
 import type { RunStore, StoredResult } from '../store/run-store.ts';
 import { hashBytes, hashFileSync, hashValue } from '../util/hash.ts';
+import type { Task } from '../vocabulary/task.ts';
 import { cacheKey } from './cache-key.ts';
-import { decodeResult, MISSING } from './result-codec.ts';
 
 /** Whether a run reads cached results, records its own, both, or neither. */
 export type CacheMode = 'off' | 'read' | 'write' | 'readwrite';

@@ -6,9 +6,10 @@
  * cancels the run. Nothing is recorded in the project's run store and no
  * cached result is read.
  */
-import type { RunOptions } from '../api/run.ts';
+
 import type { RunEvent } from '../events/events.ts';
 import type { Executor } from '../executor/executor.ts';
+import type { RunOptions } from '../frontends/futures/run.ts';
 import type { GraphNode, GraphView } from './graph-view.ts';
 
 /** Event-loop turns without a new submission after which the graph is taken as known. */
@@ -42,7 +43,7 @@ export async function dryRun(
   main: () => unknown,
   options: Omit<RunOptions, 'executor' | 'onEvent' | 'cache'>,
 ): Promise<GraphView> {
-  const { startRun } = await import('../api/run.ts');
+  const { startRun } = await import('../frontends/futures/run.ts');
   const nodes = new Map<number, GraphNode>();
   const edges: [number, number][] = [];
   let submissions = 0;

@@ -5,9 +5,10 @@
  * cancel and wait for the run to close its record; second: exit at once),
  * and the exit code, with a hint to resume or rerun a run that failed.
  */
-import type { RunOptions } from '../api/run.ts';
+
 import { isWeftError, serializeError } from '../errors/base.ts';
 import type { RunEvent } from '../events/events.ts';
+import type { RunOptions } from '../frontends/futures/run.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './errors.ts';
 import { err, stderrPaint } from './format.ts';
 import type { Renderer } from './render/index.ts';
@@ -32,7 +33,7 @@ const INTERRUPT_REASON = 'interrupted (Ctrl-C)';
  */
 export async function execute(o: ExecuteOptions): Promise<number> {
   const [{ startRun }, { createRenderer }] = await Promise.all([
-    import('../api/run.ts'),
+    import('../frontends/futures/run.ts'),
     import('./render/index.ts'),
   ]);
   const chatty = !o.json && !o.quiet;

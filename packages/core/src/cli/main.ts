@@ -7,7 +7,7 @@
  * Ctrl-C; an unexpected error prints its stack.
  */
 import { Command, CommanderError } from 'commander';
-import { weftVersion } from '../executor/pool/version.ts';
+import { weftVersion } from '../vocabulary/version.ts';
 import { registerCancel } from './commands/cancel.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerLogs } from './commands/logs.ts';

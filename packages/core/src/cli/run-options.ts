@@ -5,7 +5,7 @@
  * and turned into the engine's run options.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { RunOptions } from '../api/run.ts';
+import type { RunOptions } from '../frontends/futures/run.ts';
 import { collect, parsePairs } from './params.ts';
 
 /** The flags as commander parses them. */

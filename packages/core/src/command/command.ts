@@ -7,6 +7,7 @@
  * that other tasks (and commands) can take them as inputs.
  */
 import { resolve } from 'node:path';
+import { callerModule } from '../util/caller-module.ts';
 import {
   type AnyArgs,
   defineTask,
@@ -14,8 +15,7 @@ import {
   type TaskContext,
   type TaskFiles,
   type TaskOptions,
-} from '../api/task.ts';
-import { callerModule } from '../util/caller-module.ts';
+} from '../vocabulary/task.ts';
 import { CommandFailedError, formatArgv } from './errors.ts';
 import { checkInputs, checkOutputs } from './files.ts';
 import { runProgram } from './spawn.ts';

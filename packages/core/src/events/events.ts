@@ -5,8 +5,8 @@
  * all listen to this one stream. Events are plain data (structured-cloneable).
  */
 
-import type { LogFields, LogLevel } from '../api/logger.ts';
 import type { SerializedError } from '../errors/base.ts';
+import type { LogFields, LogLevel } from '../vocabulary/logger.ts';
 
 /** What every task event carries. */
 export interface TaskEventBase {

@@ -24,9 +24,10 @@
  * - `[Symbol.asyncDispose]()` stops the executor and releases what it holds;
  *   it is idempotent and finishes in bounded time.
  */
-import type { SubmitScope } from '../api/scope.ts';
-import type { Task, TaskContext } from '../api/task.ts';
+
 import type { ResourceSource } from '../resources/source.ts';
+import type { SubmitScope } from '../vocabulary/scope.ts';
+import type { Task, TaskContext } from '../vocabulary/task.ts';
 
 /** What an executor can run at once. */
 export interface Capacity {

@@ -4,8 +4,8 @@
  * most `concurrency` at once. The reference implementation of `Executor`.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { submitScope } from '../api/scope.ts';
 import { InvalidOptionError } from '../errors/errors.ts';
+import { submitScope } from '../vocabulary/scope.ts';
 import type { Capacity, Executor, Invocation } from './executor.ts';
 
 export interface InlineOptions {

@@ -6,7 +6,7 @@
  * name is its key in a resource set.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { Logger } from '../api/logger.ts';
+import type { Logger } from '../vocabulary/logger.ts';
 
 /**
  * The resources' types by name, for typed `ctx.resources`. Augment it:

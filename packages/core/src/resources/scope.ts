@@ -4,8 +4,9 @@
  * for), each at most once, dependencies first; disposes them in reverse
  * order of creation when the scope ends, whatever the run's outcome.
  */
-import type { Logger } from '../api/logger.ts';
+
 import { serializeError } from '../errors/base.ts';
+import type { Logger } from '../vocabulary/logger.ts';
 import { MissingResourceError, ResourceCreateError } from './errors.ts';
 import { isDisposing, type ResourceContext } from './resource.ts';
 import { creationOrder, type ResourceSet } from './resource-set.ts';

@@ -4,7 +4,7 @@
  * drawn between half and all of its nominal value) so that tasks failing
  * together do not retry in lockstep.
  */
-import type { CompiledTaskOptions } from '../api/task.ts';
+import type { CompiledTaskOptions } from '../vocabulary/task.ts';
 
 /** Delay before retry number `retry` (1 for the first retry). */
 export function retryDelay(o: CompiledTaskOptions, retry: number, random: () => number): number {

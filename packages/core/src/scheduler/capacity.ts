@@ -6,9 +6,10 @@
  * say what a task takes of a resource it does not mention (a worker pool:
  * one cpu), so that no task runs for free.
  */
-import { type CompiledRequirements, requirementsOf } from '../api/requirements.ts';
+
 import { UnsatisfiableRequirementsError } from '../errors/errors.ts';
 import type { Capacity } from '../executor/executor.ts';
+import { type CompiledRequirements, requirementsOf } from '../vocabulary/requirements.ts';
 
 export class CapacityPool {
   readonly #capacity: Capacity;

@@ -4,10 +4,11 @@
  * in-process executors, the context the task receives. Its logger is made
  * only when the task asks for it.
  */
-import type { Logger } from '../api/logger.ts';
-import type { SubmitScope } from '../api/scope.ts';
-import type { AnyArgs, Task } from '../api/task.ts';
+
 import type { Invocation } from '../executor/executor.ts';
+import type { Logger } from '../vocabulary/logger.ts';
+import type { SubmitScope } from '../vocabulary/scope.ts';
+import type { AnyArgs, Task } from '../vocabulary/task.ts';
 
 /** A result the run already has for a task: from the cache, or kept from the run it resumes. */
 export interface RecordedResult {

@@ -7,19 +7,11 @@
  * and its value. Every state change goes through `#transition`.
  */
 
-import { ARGS_ONLY_FUTURES } from '../api/args.ts';
-import type { FutureHost } from '../api/future.ts';
-import type { AnyArgs, Task } from '../api/task.ts';
 import { WeftError } from '../errors/base.ts';
 import { CancelledError, CycleError, formatTask, TimeoutError } from '../errors/errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Executor } from '../executor/executor.ts';
-import { isNonRetryable, toError } from './attempt-errors.ts';
-import { retryDelay } from './backoff.ts';
-import { CapacityPool } from './capacity.ts';
-import { type InvocationHost, type RecordedResult, TaskInvocation } from './invocation.ts';
-import { Pacer } from './pacer.ts';
-import { ReadyQueue } from './ready-queue.ts';
+import type { FutureHost } from '../frontends/futures/future.ts';
 import {
   CACHED,
   CANCELLED,
@@ -32,7 +24,15 @@ import {
   STATE_NAMES,
   SUCCEEDED,
   UPSTREAM_FAILED,
-} from './state.ts';
+} from '../vocabulary/state.ts';
+import type { AnyArgs, Task } from '../vocabulary/task.ts';
+import { ARGS_ONLY_FUTURES } from './args.ts';
+import { isNonRetryable, toError } from './attempt-errors.ts';
+import { retryDelay } from './backoff.ts';
+import { CapacityPool } from './capacity.ts';
+import { type InvocationHost, type RecordedResult, TaskInvocation } from './invocation.ts';
+import { Pacer } from './pacer.ts';
+import { ReadyQueue } from './ready-queue.ts';
 import { TaskTable } from './task-table.ts';
 import { Timers } from './timers.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';

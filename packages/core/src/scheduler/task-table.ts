@@ -5,8 +5,7 @@
  * arguments, value and error of each, and the graph. The scheduler extends
  * it with behaviour; this part only stores and describes.
  */
-import { ARGS_PLAIN, resolveArgs } from '../api/args.ts';
-import type { Task } from '../api/task.ts';
+
 import { serializeError, WeftError } from '../errors/base.ts';
 import {
   CancelledError,
@@ -16,7 +15,15 @@ import {
   UpstreamFailedError,
 } from '../errors/errors.ts';
 import { Graph } from '../graph/graph.ts';
-import { CANCELLED, FAILED, STATE_NAMES, type TaskState, UPSTREAM_FAILED } from './state.ts';
+import {
+  CANCELLED,
+  FAILED,
+  STATE_NAMES,
+  type TaskState,
+  UPSTREAM_FAILED,
+} from '../vocabulary/state.ts';
+import type { Task } from '../vocabulary/task.ts';
+import { ARGS_PLAIN, resolveArgs } from './args.ts';
 
 export abstract class TaskTable {
   readonly runId: string;

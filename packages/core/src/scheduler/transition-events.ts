@@ -13,7 +13,7 @@ import {
   RUNNING,
   SUCCEEDED,
   UPSTREAM_FAILED,
-} from './state.ts';
+} from '../vocabulary/state.ts';
 
 /** What some transitions carry: the error, the retry delay, the upstream id, the reason. */
 export interface TransitionDetail {

@@ -7,7 +7,7 @@
  * and other waits) is refused with a CycleError instead of never ending.
  */
 import { CycleError, type TaskRef } from '../errors/errors.ts';
-import { isTerminal, PENDING, RUNNING } from './state.ts';
+import { isTerminal, PENDING, RUNNING } from '../vocabulary/state.ts';
 import { findWaitCycle, Suspensions } from './suspensions.ts';
 
 /** What the waits need from the scheduler. */

@@ -6,7 +6,7 @@
  * writer applies each event at once, so everything is visible before
  * `flush()` is even called, and a batch is trivially atomic.
  */
-import { STATE_NAMES } from '../scheduler/state.ts';
+import { STATE_NAMES } from '../vocabulary/state.ts';
 import { attemptsOf } from './attempts.ts';
 import { RunNotFoundError } from './errors.ts';
 import {

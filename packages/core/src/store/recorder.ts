@@ -5,9 +5,10 @@
  * artifact store) with its cache key, so that a later run can resume from
  * it or take it from the cache.
  */
-import { encodeResult, INLINE_LIMIT } from '../cache/result-codec.ts';
+
 import type { RunEvent } from '../events/events.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { encodeResult, INLINE_LIMIT } from './result-codec.ts';
 import type { RunState, RunWriter, StoredResult } from './run-store.ts';
 
 /** What the recorder reads of the run. */

@@ -9,9 +9,10 @@
  * match that succeeded in the earlier run, with a result that can still be
  * read, gives its result instead of running again.
  */
-import { decodeResult, MISSING } from '../cache/result-codec.ts';
+
 import type { RecordedResult } from '../scheduler/invocation.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { decodeResult, MISSING } from './result-codec.ts';
 import type { RunStore, StoredResult, TaskRecord } from './run-store.ts';
 
 const ALL = Number.MAX_SAFE_INTEGER;

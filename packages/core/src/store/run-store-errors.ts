@@ -7,7 +7,7 @@
 import { describeValue, WeftError } from '../errors/base.ts';
 import type { RunEvent } from '../events/events.ts';
 import { EVENT_TYPES } from '../events/events.ts';
-import { STATE_NAMES } from '../scheduler/state.ts';
+import { STATE_NAMES } from '../vocabulary/state.ts';
 import type { EventQuery, LogQuery, RunQuery, RunState, TaskQuery } from './run-store.ts';
 
 /** A query, an event or a call the store cannot accept (a bad limit, an event of another run). */

@@ -35,7 +35,7 @@
  */
 import type { SerializedError } from '../errors/base.ts';
 import type { LogEvent, RunEvent, TaskEvent } from '../events/events.ts';
-import type { TaskState } from '../scheduler/state.ts';
+import type { TaskState } from '../vocabulary/state.ts';
 
 export type RunState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

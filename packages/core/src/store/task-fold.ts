@@ -26,7 +26,7 @@ import {
   SUCCEEDED,
   type TaskState,
   UPSTREAM_FAILED,
-} from '../scheduler/state.ts';
+} from '../vocabulary/state.ts';
 import type { TaskRecord } from './run-store.ts';
 
 /** The reason of the `cancelled` event a resume gives the tasks the earlier session left unfinished. */

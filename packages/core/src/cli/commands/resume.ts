@@ -8,7 +8,7 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { RunOptions } from '../../api/run.ts';
+import type { RunOptions } from '../../frontends/futures/run.ts';
 import type { RunRecord } from '../../store/run-store.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import { execute } from '../execute.ts';

@@ -4,8 +4,8 @@
  * counts) and its tasks as a table, filtered by state and name.
  */
 import type { Command } from 'commander';
-import { STATE_NAMES, type TaskState } from '../../scheduler/state.ts';
 import type { RunRecord, TaskRecord } from '../../store/run-store.ts';
+import { STATE_NAMES, type TaskState } from '../../vocabulary/state.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import {
   countsText,

@@ -13,7 +13,7 @@ import {
   RUNNING,
   SUCCEEDED,
   UPSTREAM_FAILED,
-} from '../../scheduler/state.ts';
+} from '../../vocabulary/state.ts';
 import type { RenderEnv, RenderStream } from './renderer.ts';
 import type { Tally } from './tally.ts';
 

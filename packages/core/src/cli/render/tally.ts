@@ -17,7 +17,7 @@ import {
   RUNNING,
   SUCCEEDED,
   UPSTREAM_FAILED,
-} from '../../scheduler/state.ts';
+} from '../../vocabulary/state.ts';
 
 /** Ids below this live in the byte array; others in a Map. */
 const DENSE_LIMIT = 1 << 25;

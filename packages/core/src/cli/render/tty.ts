@@ -9,7 +9,7 @@
  * block is live and shown again on `run_finished`, `close()` or process exit.
  */
 import type { LogEvent, TaskFailed } from '../../events/events.ts';
-import { FAILED } from '../../scheduler/state.ts';
+import { FAILED } from '../../vocabulary/state.ts';
 import {
   colorEnabled,
   countParts,

@@ -8,10 +8,11 @@
  * worker keeps running other tasks, and nothing deadlocks however deep the
  * tree of tasks waiting on children.
  */
-import type { Future } from '../../api/future.ts';
-import { submitScope } from '../../api/scope.ts';
-import type { AnyArgs } from '../../api/task.ts';
+
 import { serializeError, WeftError } from '../../errors/base.ts';
+import type { Future } from '../../frontends/futures/future.ts';
+import { submitScope } from '../../vocabulary/scope.ts';
+import type { AnyArgs } from '../../vocabulary/task.ts';
 import type { Call, Connection } from './connection.ts';
 import type { FromWorker, FuturePath } from './protocol.ts';
 import { remoteTask } from './remote-task.ts';

@@ -5,7 +5,7 @@
  * and its outbox. Messages queued in one turn of the event loop leave
  * together, as one batch, in order.
  */
-import type { Future } from '../../api/future.ts';
+import type { Future } from '../../frontends/futures/future.ts';
 import type { Invocation } from '../executor.ts';
 import type { OutputOwner } from './output.ts';
 import type { ToWorker } from './protocol.ts';

@@ -5,7 +5,7 @@
  * synchronous test the run makes at submit for executors that run tasks
  * outside the coordinator.
  */
-import type { Task } from '../../api/task.ts';
+import type { Task } from '../../vocabulary/task.ts';
 import type { Capacity, Executor, Invocation } from '../executor.ts';
 import { PoolInWorkerError } from './errors.ts';
 import { importableModule } from './modules.ts';
@@ -19,7 +19,7 @@ const IN_WORKER = Symbol.for('weft.worker');
 
 /** The worker's entry module, beside this one in the sources (.ts) or the build (.js). */
 const WORKER_ENTRY = new URL(
-  `../worker/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  `../../worker/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
   import.meta.url,
 );
 

@@ -17,7 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Task } from '../../api/task.ts';
+import type { Task } from '../../vocabulary/task.ts';
 import { TaskNotImportableError } from './errors.ts';
 import { moduleHash } from './module-hash.ts';
 import { exportedTasks } from './task-exports.ts';

@@ -7,7 +7,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../../errors/errors.ts';
 import { type Duration, parseDuration } from '../../util/duration.ts';
-import { weftVersion } from './version.ts';
+import { weftVersion } from '../../vocabulary/version.ts';
 
 /** Options of `threads` and `processes`. */
 export interface ParallelOptions {

@@ -8,11 +8,12 @@
  * `f` a future key (a task submitted from a worker, numbered by the worker),
  * `m` a module id (numbered by the pool, announced once per worker).
  */
-import type { LogFields, LogLevel } from '../../api/logger.ts';
-import type { CompiledTaskOptions } from '../../api/task.ts';
+
 import type { SerializedError } from '../../errors/base.ts';
 import type { ResourceSource } from '../../resources/source.ts';
-import type { TaskState } from '../../scheduler/state.ts';
+import type { LogFields, LogLevel } from '../../vocabulary/logger.ts';
+import type { TaskState } from '../../vocabulary/state.ts';
+import type { CompiledTaskOptions } from '../../vocabulary/task.ts';
 
 /** What a worker is told when it starts (the `workerData` of a thread, the first message of a process). */
 export interface WorkerInit {

@@ -5,10 +5,11 @@
  * coordinator never runs it; it dispatches it back to a worker, which
  * imports the real one.
  */
-import type { CompiledTaskOptions, SubmitOptions, Task } from '../../api/task.ts';
-import { WeftError } from '../../errors/base.ts';
 
-// The brand `isTask` recognises across copies of weft (see api/task.ts).
+import { WeftError } from '../../errors/base.ts';
+import type { CompiledTaskOptions, SubmitOptions, Task } from '../../vocabulary/task.ts';
+
+// The brand `isTask` recognises across copies of weft (see vocabulary/task.ts).
 const TASK = Symbol.for('weft.task');
 
 /** A task known by its options only, for the coordinator's graph. */

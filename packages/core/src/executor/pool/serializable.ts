@@ -10,7 +10,7 @@
  * The same walk finds the futures among a worker's submit arguments and the
  * large binary buffers a result can transfer instead of copying.
  */
-import { Future } from '../../api/future.ts';
+import { Future } from '../../frontends/futures/future.ts';
 import { UnserializableValueError } from './errors.ts';
 
 /** A key on the way to a value: an index, a property, or (prefixed with `\0`) text as is. */

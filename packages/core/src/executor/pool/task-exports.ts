@@ -4,7 +4,7 @@
  * importing a task's module, and what the coordinator does to check at
  * submit that a worker will succeed.
  */
-import { isTask, type Task } from '../../api/task.ts';
+import { isTask, type Task } from '../../vocabulary/task.ts';
 
 /** The tasks among a module's exports, by name; an Error when two differ but share a name. */
 export function exportedTasks(namespace: unknown): Map<string, Task> | Error {

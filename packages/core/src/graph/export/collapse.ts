@@ -4,7 +4,7 @@
  * for in total and in each state, and one edge per pair of names with how
  * many task edges it stands for. Keeps a graph of a million tasks readable.
  */
-import { STATE_NAMES, type TaskState } from '../../scheduler/state.ts';
+import { STATE_NAMES, type TaskState } from '../../vocabulary/state.ts';
 import type { CollapsedView, GraphGroup, GraphView, GroupEdge } from './view.ts';
 
 /** The state that stands for a group: the first one present in this order. */

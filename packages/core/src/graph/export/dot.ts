@@ -6,7 +6,7 @@
  * DOT string with `"` and `\` escaped, so no name can break the file.
  */
 
-import type { TaskState } from '../../scheduler/state.ts';
+import type { TaskState } from '../../vocabulary/state.ts';
 import { collapse } from './collapse.ts';
 import {
   type ExportOptions,

@@ -17,7 +17,7 @@
  * `label` and `state` are left out when a node (or group) has none; `text` is what the
  * Mermaid and DOT output show. Edges whose ends are not nodes are left out.
  */
-import type { TaskState } from '../../scheduler/state.ts';
+import type { TaskState } from '../../vocabulary/state.ts';
 import { collapse } from './collapse.ts';
 import {
   type ExportOptions,

@@ -5,7 +5,7 @@
  * present, with the state's colors. Texts are quoted and escaped with
  * Mermaid's entity codes, so no name can break the chart.
  */
-import { STATE_NAMES } from '../../scheduler/state.ts';
+import { STATE_NAMES } from '../../vocabulary/state.ts';
 import { collapse } from './collapse.ts';
 import {
   type ExportOptions,

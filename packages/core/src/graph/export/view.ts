@@ -5,7 +5,7 @@
  * dependent), the export options, the text shown for a node, the colors of
  * each state, and the choice between the full and the collapsed view.
  */
-import type { TaskState } from '../../scheduler/state.ts';
+import type { TaskState } from '../../vocabulary/state.ts';
 
 /** One task of the graph. */
 export interface GraphNode {

@@ -10,7 +10,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { describeValue } from '../../errors/base.ts';
 import type { TaskEvent } from '../../events/events.ts';
-import { CANCELLED, PENDING, READY, RUNNING, STATE_NAMES } from '../../scheduler/state.ts';
+import { CANCELLED, PENDING, READY, RUNNING, STATE_NAMES } from '../../vocabulary/state.ts';
 import type { RunInfo } from '../run-store.ts';
 import { RunStoreInputError } from '../run-store-errors.ts';
 import { INTERRUPTED, TaskFold } from '../task-fold.ts';

@@ -19,9 +19,9 @@
  *   inline bytes at `a` of length `b`; an artifact's hash is string `a`.
  */
 
-import type { LogLevel } from '../../api/logger.ts';
 import type { TaskEvent } from '../../events/events.ts';
 import { TASK_EVENT_TYPES } from '../../events/events.ts';
+import type { LogLevel } from '../../vocabulary/logger.ts';
 
 export const C_SUBMITTED = 0;
 export const C_READY = 1;

@@ -8,7 +8,7 @@
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { TaskEvent } from '../../events/events.ts';
-import { STATE_NAMES } from '../../scheduler/state.ts';
+import { STATE_NAMES } from '../../vocabulary/state.ts';
 import { attemptsOf } from '../attempts.ts';
 import type {
   AttemptRecord,

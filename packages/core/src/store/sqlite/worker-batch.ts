@@ -10,7 +10,7 @@
  * - the run's last seq and counts by state.
  */
 import type { SQLInputValue } from 'node:sqlite';
-import { PENDING } from '../../scheduler/state.ts';
+import { PENDING } from '../../vocabulary/state.ts';
 import { STATE_AFTER } from '../task-fold.ts';
 import type { ByteWriter } from './history.ts';
 import {

@@ -6,15 +6,16 @@
  * coordinator; sends results, logs and output back in batches, once per
  * turn of the event loop.
  */
-import type { LogFields, LogRecord } from '../../api/logger.ts';
-import { submitScope } from '../../api/scope.ts';
-import { type AnyArgs, isTask, type Task } from '../../api/task.ts';
-import { describeValue, deserializeError, serializeError } from '../../errors/base.ts';
-import { NotATaskError } from '../../errors/errors.ts';
-import { UnserializableValueError } from '../pool/errors.ts';
-import type { FromWorker, FuturePath, ToWorker, WorkerInit } from '../pool/protocol.ts';
-import { findUnserializable } from '../pool/serializable.ts';
-import { weftVersion } from '../pool/version.ts';
+
+import { describeValue, deserializeError, serializeError } from '../errors/base.ts';
+import { NotATaskError } from '../errors/errors.ts';
+import { UnserializableValueError } from '../executor/pool/errors.ts';
+import type { FromWorker, FuturePath, ToWorker, WorkerInit } from '../executor/pool/protocol.ts';
+import { findUnserializable } from '../executor/pool/serializable.ts';
+import type { LogFields, LogRecord } from '../vocabulary/logger.ts';
+import { submitScope } from '../vocabulary/scope.ts';
+import { type AnyArgs, isTask, type Task } from '../vocabulary/task.ts';
+import { weftVersion } from '../vocabulary/version.ts';
 import { type FutureLink, WorkerFuture } from './future.ts';
 import { findTask, type LoadedModule, loadModule } from './loader.ts';
 import { WorkerResources } from './resources.ts';

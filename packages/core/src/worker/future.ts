@@ -12,10 +12,10 @@
  * submit the coordinator refuses (a duplicate label, say) rejects the
  * future, and fails the submitting task if it never awaited it.
  */
-import { FutureNotDoneError } from '../../errors/errors.ts';
-import type { TaskState } from '../../scheduler/state.ts';
-import { DONE_STATES as DONE } from '../../scheduler/state.ts';
-import { FutureIdPendingError } from '../pool/errors.ts';
+import { FutureNotDoneError } from '../errors/errors.ts';
+import { FutureIdPendingError } from '../executor/pool/errors.ts';
+import type { TaskState } from '../vocabulary/state.ts';
+import { DONE_STATES as DONE } from '../vocabulary/state.ts';
 
 /** What a worker future needs from its worker. */
 export interface FutureLink {

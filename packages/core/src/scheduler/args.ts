@@ -5,7 +5,7 @@
  */
 import { describeValue } from '../errors/base.ts';
 import { InvalidArgumentError } from '../errors/errors.ts';
-import { Future, type FutureHost } from './future.ts';
+import { Future, type FutureHost } from '../frontends/futures/future.ts';
 
 /** How much work resolving a node's arguments takes. */
 export const ARGS_PLAIN = 0;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { describeValue } from '../errors/base.ts';
 import { NotATaskError } from '../errors/errors.ts';
 import type { RunEvent } from '../events/events.ts';
-import { Future } from './future.ts';
+import { Future } from '../frontends/futures/future.ts';
 
 /** Main's value with every future (also inside arrays and plain objects) replaced by its value. */
 export async function resolveFutures(value: unknown): Promise<unknown> {

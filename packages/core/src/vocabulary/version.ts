@@ -11,7 +11,7 @@ let version: string | undefined;
 export function weftVersion(): string {
   // src/executor/pool/ and dist/executor/pool/ are both three levels below the package.
   version ??= (
-    JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
       version: string;
     }
   ).version;

@@ -5,9 +5,9 @@
  * a size, in the artifact store beyond it.
  */
 import { deserialize, serialize } from 'node:v8';
-import type { ArtifactStore } from '../store/artifact-store.ts';
-import type { StoredResult } from '../store/run-store.ts';
 import { hashFileSync } from '../util/hash.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import type { StoredResult } from './run-store.ts';
 
 /** Results whose serialized form is larger than this go to the artifact store. @default 64 KiB */
 export const INLINE_LIMIT = 64 * 1024;

@@ -5,7 +5,7 @@
  * and stderr, and hands messages to the worker host.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerInit } from '../pool/protocol.ts';
+import type { FromWorker, ToWorker, WorkerInit } from '../executor/pool/protocol.ts';
 import { type Channel, WorkerHost } from './host.ts';
 import { captureOutput } from './stdio.ts';
 

@@ -7,7 +7,6 @@
  */
 import { hostname } from 'node:os';
 import { argsHash } from '../cache/args-hash.ts';
-import { withOutputs } from '../cache/result-codec.ts';
 import { type CacheMode, TaskCache } from '../cache/task-cache.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { RunStarted } from '../events/events.ts';
@@ -17,10 +16,11 @@ import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
 import { RunNotFoundError, RunStillRunningError } from '../store/errors.ts';
 import { RunRecorder } from '../store/recorder.ts';
+import { withOutputs } from '../store/result-codec.ts';
 import { ResumeIndex } from '../store/resume-index.ts';
 import type { RunState, RunStore, StoredResult, TaskRecord } from '../store/run-store.ts';
+import type { Task } from '../vocabulary/task.ts';
 import { Ordinals } from './ordinals.ts';
-import type { Task } from './task.ts';
 
 export interface RecordingOptions {
   readonly store: RunStore;

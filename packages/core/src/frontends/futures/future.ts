@@ -4,10 +4,10 @@
  * passed as an argument to another `submit`. A future is a small handle (an
  * id and its run); the run holds the state and the value.
  */
-import { FutureNotDoneError } from '../errors/errors.ts';
-import type { TaskState } from '../scheduler/state.ts';
-import { DONE_STATES as DONE } from '../scheduler/state.ts';
-import { submitScope } from './scope.ts';
+import { FutureNotDoneError } from '../../errors/errors.ts';
+import { submitScope } from '../../vocabulary/scope.ts';
+import type { TaskState } from '../../vocabulary/state.ts';
+import { DONE_STATES as DONE } from '../../vocabulary/state.ts';
 
 /** What a future reads its state from: the run that owns it. */
 export interface FutureHost {

@@ -4,10 +4,11 @@
  * (`ctx`), and the submit scope its `submit` calls go to. Its signal and
  * logger are made only when the task asks for them.
  */
-import { createLogger, type Logger, type LogRecord } from '../../api/logger.ts';
-import type { SubmitScope } from '../../api/scope.ts';
-import type { AnyArgs, Task, TaskContext } from '../../api/task.ts';
-import type { ToWorker } from '../pool/protocol.ts';
+
+import type { ToWorker } from '../executor/pool/protocol.ts';
+import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.ts';
+import type { SubmitScope } from '../vocabulary/scope.ts';
+import type { AnyArgs, Task, TaskContext } from '../vocabulary/task.ts';
 
 /** What a task run needs from its worker. */
 export interface RunLink {

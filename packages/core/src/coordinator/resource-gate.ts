@@ -6,8 +6,8 @@
  * pass straight through.
  */
 import type { Executor, Invocation } from '../executor/executor.ts';
-import type { ResourceScope } from './scope.ts';
-import type { ResourceSource } from './source.ts';
+import type { ResourceScope } from '../resources/scope.ts';
+import type { ResourceSource } from '../resources/source.ts';
 
 /** The part of an invocation the gate fills in. */
 interface WithResources {

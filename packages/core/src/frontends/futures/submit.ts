@@ -2,10 +2,10 @@
  * @module
  * `submit(task, ...args)` and `gather(...)`: the future-based front end.
  */
-import { NoActiveRunError } from '../errors/errors.ts';
+import { NoActiveRunError } from '../../errors/errors.ts';
+import { submitScope } from '../../vocabulary/scope.ts';
+import type { AnyArgs, Task } from '../../vocabulary/task.ts';
 import type { Future } from './future.ts';
-import { submitScope } from './scope.ts';
-import type { AnyArgs, Task } from './task.ts';
 
 /**
  * A value, or a future of it, or (for arrays and plain objects) a structure

@@ -16,25 +16,25 @@ import {
 } from '../errors/errors.ts';
 import { EventBus } from '../events/bus.ts';
 import type { RunEvent, RunStarted } from '../events/events.ts';
+import { Future } from '../frontends/futures/future.ts';
 import {
   MissingResourceError,
   NotProcessSafeError,
   ResourceSetError,
 } from '../resources/errors.ts';
 import type { ResourceScope } from '../resources/scope.ts';
+import { scanArgs } from '../scheduler/args.ts';
 import type { InvocationHost, RecordedResult } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import type { RunState, RunStore } from '../store/run-store.ts';
 import { parseDuration } from '../util/duration.ts';
-import { scanArgs } from './args.ts';
-import { Future } from './future.ts';
-import { createLogger, type Logger, type LogRecord } from './logger.ts';
-import { newRunId, notATask, resolveFutures } from './run-helpers.ts';
+import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.ts';
+import { type SubmitScope, submitScope } from '../vocabulary/scope.ts';
+import { type AnyArgs, isTask, type Task } from '../vocabulary/task.ts';
+import { newRunId, notATask, resolveFutures } from './helpers.ts';
+import { RunRecording } from './recording.ts';
 import type { RunOptions } from './run-options.ts';
-import { RunRecording } from './run-record.ts';
-import { type PreparedRun, prepareRun } from './run-setup.ts';
-import { type SubmitScope, submitScope } from './scope.ts';
-import { type AnyArgs, isTask, type Task } from './task.ts';
+import { type PreparedRun, prepareRun } from './setup.ts';
 
 export class Run implements InvocationHost, SubmitScope {
   readonly runId: string;

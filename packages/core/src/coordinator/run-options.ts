@@ -6,10 +6,10 @@
 import type { CacheMode } from '../cache/task-cache.ts';
 import type { EventListener, RunEvent } from '../events/events.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';
+import type { Future } from '../frontends/futures/future.ts';
 import type { ResourceSet } from '../resources/resource-set.ts';
 import type { Duration } from '../util/duration.ts';
-import type { Future } from './future.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../vocabulary/logger.ts';
 
 export interface RunOptions {
   /** The resource set to run under (a mode given directly). */

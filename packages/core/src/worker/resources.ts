@@ -4,10 +4,11 @@
  * from the run's mode (its configuration file), once per worker, and
  * disposed when the worker closes.
  */
-import type { Logger } from '../../api/logger.ts';
-import { loadConfigFile, selectMode } from '../../config/load-config.ts';
-import { ResourceScope } from '../../resources/scope.ts';
-import type { ResourceSource } from '../../resources/source.ts';
+
+import { loadConfigFile, selectMode } from '../config/load-config.ts';
+import { ResourceScope } from '../resources/scope.ts';
+import type { ResourceSource } from '../resources/source.ts';
+import type { Logger } from '../vocabulary/logger.ts';
 
 export class WorkerResources {
   readonly #sources = new Map<number, ResourceSource>();

@@ -13,7 +13,6 @@ import { mergeConfig } from '../config/sources.ts';
 import type { Executor } from '../executor/executor.ts';
 import { type ExecutorChoice, executorOfKind, inline } from '../executor/kinds.ts';
 import { ConfigFileError, ResourceSetError } from '../resources/errors.ts';
-import { gateExecutor } from '../resources/gate.ts';
 import { isResourceDefinition, type ResourceDefinition } from '../resources/resource.ts';
 import { type ResourceSet, resourceSet, withResource } from '../resources/resource-set.ts';
 import { ResourceScope } from '../resources/scope.ts';
@@ -26,7 +25,8 @@ import {
   memoryRunStore,
   sqliteRunStore,
 } from '../store/store-resources.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../vocabulary/logger.ts';
+import { gateExecutor } from './resource-gate.ts';
 
 /** The part of the run options that setup reads. */
 export interface SetupOptions {

@@ -4,15 +4,15 @@
  * the run store recorded.
  */
 import { fileURLToPath } from 'node:url';
-import { WeftError } from '../errors/base.ts';
-import { eventStream } from '../events/bus.ts';
-import type { RunEvent } from '../events/events.ts';
-import { callerModule } from '../util/caller-module.ts';
-import { Run } from './run-driver.ts';
-import { emptyStream } from './run-helpers.ts';
-import type { Resolved, RunHandle, RunOptions } from './run-options.ts';
+import { emptyStream } from '../../coordinator/helpers.ts';
+import { Run } from '../../coordinator/run.ts';
+import type { Resolved, RunHandle, RunOptions } from '../../coordinator/run-options.ts';
+import { WeftError } from '../../errors/base.ts';
+import { eventStream } from '../../events/bus.ts';
+import type { RunEvent } from '../../events/events.ts';
+import { callerModule } from '../../util/caller-module.ts';
 
-export type { Resolved, RunHandle, RunOptions } from './run-options.ts';
+export type { Resolved, RunHandle, RunOptions } from '../../coordinator/run-options.ts';
 
 /**
  * Runs `main` as a workflow and returns its value once every task it (and

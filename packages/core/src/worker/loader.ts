@@ -4,10 +4,11 @@
  * (`.ts` through Node's type stripping), after checking that the file is
  * the one the coordinator hashed, and finds tasks among its exports by name.
  */
-import type { Task } from '../../api/task.ts';
-import { ModuleChangedError, TaskNotImportableError } from '../pool/errors.ts';
-import { moduleHash } from '../pool/module-hash.ts';
-import { exportedTasks } from '../pool/task-exports.ts';
+
+import { ModuleChangedError, TaskNotImportableError } from '../executor/pool/errors.ts';
+import { moduleHash } from '../executor/pool/module-hash.ts';
+import { exportedTasks } from '../executor/pool/task-exports.ts';
+import type { Task } from '../vocabulary/task.ts';
 
 /** A task module as loaded in a worker: its tasks, or why none can run. */
 export type LoadedModule =

@@ -2,13 +2,13 @@
  * @module
  * What identifies a submission's arguments across runs: a short key for a
  * few small primitives, else a hash of their structured serialization.
- * Futures stand for their position among the task's inputs: their values
+ * Node outputs (futures) stand for their position among the task's inputs: their values
  * are identified by the inputs' own records, not hashed here.
  */
 
-import { Future } from '../frontends/futures/future.ts';
 import { ARGS_ONLY_FUTURES, ARGS_PLAIN } from '../scheduler/args.ts';
 import { hashValue } from '../util/hash.ts';
+import { isNodeOutput } from '../vocabulary/node.ts';
 
 /** The key of an argument list with nothing but futures (or nothing at all). */
 export const NO_PLAIN_ARGS = '-';
@@ -71,10 +71,10 @@ function shortKey(args: readonly unknown[]): string | undefined {
   return key;
 }
 
-/** A copy of `value` with each future replaced by a marker naming its input position. */
+/** A copy of `value` with each node output replaced by a marker naming its input position. */
 function withoutFutures(value: unknown, deps: readonly number[], seen: Set<object>): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Future) return { 'weft:input': deps.indexOf(value.id) };
+  if (isNodeOutput(value)) return { 'weft:input': deps.indexOf(value.ref) };
   const proto = Object.getPrototypeOf(value);
   if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
   if (seen.has(value)) throw CIRCULAR;

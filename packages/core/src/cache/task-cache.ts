@@ -8,11 +8,11 @@
  * recorded with the result so later runs find it.
  */
 
-import type { RecordedResult } from '../scheduler/invocation.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
 import { decodeResult, MISSING } from '../store/result-codec.ts';
 import type { RunStore, StoredResult } from '../store/run-store.ts';
 import { hashBytes, hashFileSync, hashValue } from '../util/hash.ts';
+import type { RecordedResult } from '../vocabulary/recorded.ts';
 import type { Task } from '../vocabulary/task.ts';
 import { cacheKey } from './cache-key.ts';
 

@@ -11,7 +11,7 @@ import { type CacheMode, TaskCache } from '../cache/task-cache.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { RunStarted } from '../events/events.ts';
 import type { ResourceScope } from '../resources/scope.ts';
-import type { RecordedResult } from '../scheduler/invocation.ts';
+import type { DispatchBehaviour } from '../scheduler/behaviours.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
 import { RunNotFoundError, RunStillRunningError } from '../store/errors.ts';
@@ -19,6 +19,7 @@ import { RunRecorder } from '../store/recorder.ts';
 import { withOutputs } from '../store/result-codec.ts';
 import { ResumeIndex } from '../store/resume-index.ts';
 import type { RunState, RunStore, StoredResult, TaskRecord } from '../store/run-store.ts';
+import type { RecordedResult } from '../vocabulary/recorded.ts';
 import type { Task } from '../vocabulary/task.ts';
 import { Ordinals } from './ordinals.ts';
 
@@ -180,8 +181,19 @@ export class RunRecording {
     this.#storedNext = undefined;
   }
 
-  lookupCache(id: number): RecordedResult | undefined {
-    return this.#cache?.lookup(id);
+  /**
+   * The cache as the first dispatch behaviour (skip if redundant), when the
+   * run's cache mode reads or writes: a ready task that asks for caching has
+   * its key made, and a recorded result for it ends it as `cached`.
+   */
+  cacheBehaviour(): DispatchBehaviour | undefined {
+    if (this.#cacheMode === 'off') return undefined;
+    return {
+      name: 'cache',
+      options: { mode: this.#cacheMode },
+      beforeStart: (id: number, task: Task): RecordedResult | undefined =>
+        task.options.cache ? this.#cache?.lookup(id) : undefined,
+    };
   }
 
   /** Writes what is still queued and records the run's final state. */

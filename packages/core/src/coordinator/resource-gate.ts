@@ -25,6 +25,7 @@ export function gateExecutor(
       name: inner.name,
       capacity: inner.capacity,
       remote: true,
+      ...(inner.carriesChildren === false ? { carriesChildren: false } : {}),
       ...(inner.check ? { check: inner.check.bind(inner) } : {}),
       run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
         if (invocation.task.options.resources.length > 0 && source !== undefined) {
@@ -39,6 +40,7 @@ export function gateExecutor(
     name: inner.name,
     capacity: inner.capacity,
     remote: inner.remote,
+    ...(inner.carriesChildren === false ? { carriesChildren: false } : {}),
     ...(inner.check ? { check: inner.check.bind(inner) } : {}),
     run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
       const keys = invocation.task.options.resources;

@@ -1,14 +1,16 @@
 /**
  * @module
- * What `run()` takes and gives back: its options, the handle of a run in
- * progress, and the type of main's resolved value.
+ * What a run takes: its options, each optional with a documented default,
+ * and `compileRunOptions`, which checks them all once and fills in the
+ * defaults, so that nothing further down validates them again.
  */
-import type { CacheMode } from '../cache/task-cache.ts';
-import type { EventListener, RunEvent } from '../events/events.ts';
+import { resolve } from 'node:path';
+import { CACHE_MODES, type CacheMode } from '../cache/task-cache.ts';
+import { InvalidOptionError } from '../errors/errors.ts';
+import type { EventListener } from '../events/events.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';
-import type { Future } from '../frontends/futures/future.ts';
 import type { ResourceSet } from '../resources/resource-set.ts';
-import type { Duration } from '../util/duration.ts';
+import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from '../vocabulary/logger.ts';
 
 export interface RunOptions {
@@ -69,27 +71,100 @@ export interface RunOptions {
   readonly reuseFrom?: string;
 }
 
-/** A run in progress. */
-export interface RunHandle<T> {
-  readonly id: string;
-  /** Every event of the run from the moment this is first read; ends after `run_finished`. */
-  readonly events: AsyncIterable<RunEvent>;
-  /** Stops dispatching and cancels running tasks through their signal. */
-  cancel(reason?: string): void;
-  /** The value of main, with futures resolved; rejects with RunFailedError or RunCancelledError. */
-  result(): Promise<T>;
-  /** The id of the task submitted with `label`, if any. */
-  taskId(label: string): number | undefined;
+/** Run options checked, with every default filled in. */
+export interface CompiledRunOptions {
+  readonly resources: ResourceSet | undefined;
+  readonly mode: string | undefined;
+  /** An absolute directory. */
+  readonly cwd: string;
+  readonly config: Readonly<Record<string, unknown>> | undefined;
+  readonly set: Readonly<Record<string, unknown>> | undefined;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly executor: ExecutorChoice | undefined;
+  readonly keepGoing: boolean;
+  readonly runId: string | undefined;
+  readonly logger: Logger | undefined;
+  readonly onEvent: EventListener | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly cancelGraceMs: number;
+  readonly cache: CacheMode;
+  readonly workflow: string | undefined;
+  readonly store: string | undefined;
+  readonly record: boolean;
+  readonly retries: number;
+  readonly resume: string | undefined;
+  readonly reuseFrom: string | undefined;
 }
 
-/** What main returns, with every future (also inside arrays and plain objects) replaced by its value. */
-export type Resolved<T> =
-  T extends Future<infer V>
-    ? V
-    : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: Resolved<T[K]> }
-      : T extends (...args: never[]) => unknown
-        ? T
-        : T extends object
-          ? { [K in keyof T]: Resolved<T[K]> }
-          : T;
+/**
+ * Checks run options and fills in their defaults; throws
+ * `InvalidOptionError` naming the option and what it must be.
+ * @example
+ * const o = compileRunOptions({ retries: 2 }); // o.cancelGraceMs === 5000
+ */
+export function compileRunOptions(options: RunOptions = {}): CompiledRunOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('run: options must be an object');
+  }
+  const o = options;
+  const record = o.record ?? true;
+  if (typeof record !== 'boolean')
+    throw new InvalidOptionError('run: record must be true or false');
+  if (!record && (o.resume ?? o.reuseFrom) !== undefined) {
+    throw new InvalidOptionError('run: a run that is not recorded cannot resume or reuse one');
+  }
+  if (o.resume !== undefined && o.reuseFrom !== undefined) {
+    throw new InvalidOptionError('run: resume and reuseFrom cannot be given together');
+  }
+  for (const key of ['resume', 'reuseFrom', 'runId', 'mode', 'workflow', 'store', 'cwd'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw new InvalidOptionError(
+        `run: ${key} must be a non-empty string, got ${JSON.stringify(v)}`,
+      );
+    }
+  }
+  const cache = o.cache ?? 'readwrite';
+  if (!CACHE_MODES.includes(cache)) {
+    throw new InvalidOptionError(
+      `run: cache must be one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(o.cache)}`,
+    );
+  }
+  const retries = o.retries ?? 0;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 1000) {
+    throw new InvalidOptionError(
+      `run: retries must be a whole number from 0 to 1000, got ${String(o.retries)}`,
+    );
+  }
+  for (const key of ['config', 'set', 'params'] as const) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) {
+      throw new InvalidOptionError(`run: ${key} must be a plain object`);
+    }
+  }
+  if (o.onEvent !== undefined && typeof o.onEvent !== 'function') {
+    throw new InvalidOptionError('run: onEvent must be a function');
+  }
+  return {
+    resources: o.resources,
+    mode: o.mode,
+    cwd: resolve(o.cwd ?? process.cwd()),
+    config: o.config,
+    set: o.set,
+    params: o.params ?? {},
+    executor: o.executor,
+    keepGoing: o.keepGoing ?? false,
+    runId: o.resume ?? o.runId,
+    logger: o.logger,
+    onEvent: o.onEvent,
+    signal: o.signal,
+    cancelGraceMs: parseDuration(o.cancelGrace ?? '5s', 'run: cancelGrace'),
+    cache,
+    workflow: o.workflow,
+    store: o.store,
+    record,
+    retries,
+    resume: o.resume,
+    reuseFrom: o.reuseFrom,
+  };
+}

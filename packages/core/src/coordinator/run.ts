@@ -1,58 +1,52 @@
 /**
  * @module
- * One run from start to end: settles its resources and executor, records
- * it, drives main and the scheduler, takes submissions (checking labels,
- * resources and arguments), and ends it with its final state.
+ * The run coordinator: one run from start to end. It settles the run's
+ * resources and executor, records it, takes nodes from front ends through
+ * the `NodeGraph` seam (checking labels, resources, requirements and
+ * arguments), drives the scheduler, and ends the run with its final state.
+ * It knows nothing of futures: a front end hands it a body to run (main,
+ * for the futures front end) and reads nodes back through the seam.
  */
 import { setMaxListeners } from 'node:events';
-import { resolve } from 'node:path';
-import { CACHE_MODES } from '../cache/task-cache.ts';
-import { serializeError, WeftError } from '../errors/base.ts';
+import { serializeError } from '../errors/base.ts';
 import {
   DuplicateLabelError,
   InvalidOptionError,
   RunCancelledError,
   RunFailedError,
+  RunFinishedError,
 } from '../errors/errors.ts';
 import { EventBus } from '../events/bus.ts';
 import type { RunEvent, RunStarted } from '../events/events.ts';
-import { Future } from '../frontends/futures/future.ts';
-import {
-  MissingResourceError,
-  NotProcessSafeError,
-  ResourceSetError,
-} from '../resources/errors.ts';
-import type { ResourceScope } from '../resources/scope.ts';
 import { scanArgs } from '../scheduler/args.ts';
-import type { InvocationHost, RecordedResult } from '../scheduler/invocation.ts';
+import type { DispatchBehaviour } from '../scheduler/behaviours.ts';
+import type { InvocationHost } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import type { RunState, RunStore } from '../store/run-store.ts';
-import { parseDuration } from '../util/duration.ts';
 import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.ts';
-import { type SubmitScope, submitScope } from '../vocabulary/scope.ts';
-import { type AnyArgs, isTask, type Task } from '../vocabulary/task.ts';
-import { newRunId, notATask, resolveFutures } from './helpers.ts';
+import type { NodeGraph, NodeSpec } from '../vocabulary/node.ts';
+import type { SubmitScope } from '../vocabulary/scope.ts';
+import type { TaskState } from '../vocabulary/state.ts';
+import { isTask, type Task } from '../vocabulary/task.ts';
+import { newRunId, notATask } from './helpers.ts';
 import { RunRecording } from './recording.ts';
-import type { RunOptions } from './run-options.ts';
+import { checkTaskResources, type ResourceCheckContext } from './resource-check.ts';
+import type { CompiledRunOptions } from './run-options.ts';
 import { type PreparedRun, prepareRun } from './setup.ts';
 
-export class Run implements InvocationHost, SubmitScope {
+export class Run implements NodeGraph, InvocationHost, SubmitScope {
   readonly runId: string;
   readonly bus = new EventBus();
   readonly labels = new Map<string, number>();
+  /** As the submit scope of the run's main code: no parent node. */
   readonly parentId = -1;
   readonly attempt = 0;
   /** True once `run_finished` was emitted. */
   ended = false;
-  readonly #options: RunOptions;
-  readonly #graceMs: number;
-  readonly #keepGoing: boolean;
+  readonly #o: CompiledRunOptions;
   #logger: Logger | undefined;
   #scheduler: Scheduler | undefined;
-  #scope: ResourceScope | undefined;
-  #executorName = '';
-  #remote = false;
-  #hasSource = false;
+  #resources: ResourceCheckContext | undefined;
   #check: ((task: Task, args: readonly unknown[]) => void) | undefined;
   #finished = false;
   #cancelledByUser = false;
@@ -63,42 +57,28 @@ export class Run implements InvocationHost, SubmitScope {
   readonly #checked = new WeakSet<Task>();
   #record: RunRecording | undefined;
   #finalState: RunState = 'failed';
-  /** Scratch list of a submission's dependencies (the scheduler copies what it keeps). */
+  /** Scratch list of a node's dependencies (the scheduler copies what it keeps). */
   readonly #deps: number[] = [];
 
-  constructor(options: RunOptions) {
-    this.#options = options;
-    if (options.record === false && (options.resume ?? options.reuseFrom) !== undefined) {
-      throw new InvalidOptionError('run: a run that is not recorded cannot resume or reuse one');
-    }
-    if (options.resume !== undefined && options.reuseFrom !== undefined) {
-      throw new InvalidOptionError('run: resume and reuseFrom cannot be given together');
-    }
-    if (options.cache !== undefined && !CACHE_MODES.includes(options.cache)) {
-      throw new InvalidOptionError(
-        `run: cache must be one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(options.cache)}`,
-      );
-    }
-    const r = options.retries;
-    if (r !== undefined && (!Number.isInteger(r) || r < 0 || r > 1000)) {
-      throw new InvalidOptionError(
-        `run: retries must be a whole number from 0 to 1000, got ${String(r)}`,
-      );
-    }
-    this.runId = options.resume ?? options.runId ?? newRunId();
-    this.#graceMs = parseDuration(options.cancelGrace ?? '5s', 'run: cancelGrace');
+  constructor(options: CompiledRunOptions) {
+    this.#o = options;
+    this.runId = options.runId ?? newRunId();
     this.#logger = options.logger;
-    this.#keepGoing = options.keepGoing ?? false;
     this.bus.onListenerError = (error) => this.#onListenerError(error);
     if (options.onEvent) this.bus.on(options.onEvent);
     const external = options.signal;
     if (external) {
-      if (external.aborted) this.cancel("the run's signal was already aborted");
+      if (external.aborted) this.cancelRun("the run's signal was already aborted");
       else
-        external.addEventListener('abort', () => this.cancel("the run's signal aborted"), {
+        external.addEventListener('abort', () => this.cancelRun("the run's signal aborted"), {
           once: true,
         });
     }
+  }
+
+  /** The graph of the run's main code: the run itself. */
+  get graph(): NodeGraph {
+    return this;
   }
 
   /** A listener that throws (a store that cannot write, say) fails the run: nothing is lost silently. */
@@ -110,7 +90,8 @@ export class Run implements InvocationHost, SubmitScope {
     );
   }
 
-  cancel(reason: string): void {
+  /** Stops dispatching and cancels running tasks; the run ends as cancelled. */
+  cancelRun(reason: string): void {
     if (this.#scheduler?.cancelReason === undefined && this.#pendingCancel === undefined) {
       this.#cancelledByUser = true;
     }
@@ -122,19 +103,29 @@ export class Run implements InvocationHost, SubmitScope {
     else this.#scheduler.cancel(reason);
   }
 
-  submit(task: Task, args: AnyArgs, parentId: number): Future {
+  // ---- the NodeGraph seam ----
+
+  add(spec: NodeSpec): number {
+    let task = spec.task;
     if (!isTask(task)) throw notATask(task);
     const sched = this.#scheduler;
     if (this.#finished || sched === undefined) {
-      throw new WeftError(
-        'WEFT_RUN_FINISHED',
-        `submit(${task.name}): run ${this.runId} has finished; a task that outlived its run cannot add to it`,
+      throw new RunFinishedError(task.name, this.runId);
+    }
+    if (spec.options !== undefined || spec.label !== undefined) {
+      task = task.with(
+        spec.label === undefined ? spec.options! : { ...spec.options, label: spec.label },
       );
     }
-    if (task.options.resources.length > 0 && !this.#checked.has(task)) this.#checkResources(task);
+    if (task.options.resources.length > 0 && !this.#checked.has(task)) {
+      checkTaskResources(task, this.#resources!);
+      this.#checked.add(task);
+    }
+    const args = spec.args as unknown[];
     const deps = this.#deps;
     deps.length = 0;
-    const kind = scanArgs(args, sched, task.name, deps);
+    const kind = scanArgs(args, this, task.name, deps);
+    if (spec.after !== undefined) this.#addAfter(spec.after, deps, task.name, sched.size);
     sched.checkRequirements(task);
     this.#check?.(task, args);
     const label = task.options.label;
@@ -148,50 +139,73 @@ export class Run implements InvocationHost, SubmitScope {
         );
       }
     }
+    const parent = spec.parent;
     const record = this.#record;
     let id: number;
-    if (record === undefined) id = sched.add(task, args, kind, deps, parentId);
+    if (record === undefined) id = sched.add(task, args, kind, deps, parent);
     else {
-      const info = record.beforeSubmit(task, args, kind, deps, parentId);
-      id = sched.add(task, args, kind, deps, parentId, info.ordinal, info.argsHash, info.recorded);
+      const info = record.beforeSubmit(task, args, kind, deps, parent);
+      id = sched.add(task, args, kind, deps, parent, info.ordinal, info.argsHash, info.recorded);
       record.afterSubmit(id, info);
     }
     if (label !== undefined) this.labels.set(label, id);
-    return new Future(sched, id);
+    return id;
   }
 
-  /**
-   * A task's resources must be in the set and, under a remote executor,
-   * rebuildable where it runs the task: they and everything they are made from.
-   */
-  #checkResources(task: Task): void {
-    const scope = this.#scope!;
-    const seen = new Set<string>();
-    const visit = (name: string, neededBy: string): void => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      const def = scope.definition(name);
-      if (def === undefined) throw new MissingResourceError(name, neededBy, scope.names);
-      // A worker-scoped resource is made anew in each worker: being per-process is what it asks for.
-      if (this.#remote && !def.processSafe && def.scope !== 'worker') {
-        throw new NotProcessSafeError(name, task.name, this.#executorName);
-      }
-      for (const dep of def.dependsOn) visit(dep, `resource "${name}"`);
-    };
-    for (const name of task.options.resources) visit(name, `task ${task.name}`);
-    if (this.#remote && !this.#hasSource) {
-      throw new ResourceSetError(
-        `task ${task.name} needs resources, and executor "${this.#executorName}" runs tasks in workers, ` +
-          'which rebuild resources from a mode of weft.config.ts; this run was given its resource set ' +
-          'directly. Run it under a mode (the mode option or WEFT_MODE), or with the inline executor',
-      );
+  /** Appends explicit dependencies (after the arguments' own, each once). */
+  #addAfter(after: readonly number[], deps: number[], task: string, size: number): void {
+    if (!Array.isArray(after)) {
+      throw new InvalidOptionError(`task ${task}: after must be an array of node ids`);
     }
-    this.#checked.add(task);
+    for (const d of after) {
+      if (!Number.isInteger(d) || d < 0 || d >= size) {
+        throw new InvalidOptionError(
+          `task ${task}: after names node ${String(d)}, which this run does not have (ids 0 to ${size - 1})`,
+        );
+      }
+      if (!deps.includes(d)) deps.push(d);
+    }
   }
 
-  lookupCache(id: number): RecordedResult | undefined {
-    return this.#record?.lookupCache(id);
+  idOf(ref: number): number {
+    return ref;
   }
+
+  stateOf(ref: number): TaskState {
+    return this.#scheduler!.stateOf(ref);
+  }
+
+  resultOf(ref: number): unknown {
+    return this.#scheduler!.resultOf(ref);
+  }
+
+  errorOf(ref: number): Error {
+    return this.#scheduler!.errorOf(ref);
+  }
+
+  labelOf(ref: number): string | undefined {
+    return this.#scheduler!.labelOf(ref);
+  }
+
+  describe(ref: number): string {
+    return this.#scheduler!.describe(ref);
+  }
+
+  wait(
+    ref: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    waiter: number,
+    waiterAttempt: number,
+  ): void {
+    this.#scheduler!.wait(ref, resolve, reject, waiter, waiterAttempt);
+  }
+
+  cancel(ref: number): boolean {
+    return this.#scheduler!.cancelTask(ref);
+  }
+
+  // ---- for invocations ----
 
   taskLogger(taskId: number, attempt: number): Logger {
     return this.#logSink(taskId, attempt, this.#scheduler!.describe(taskId));
@@ -216,22 +230,42 @@ export class Run implements InvocationHost, SubmitScope {
     });
   }
 
-  async execute(main: () => unknown): Promise<unknown> {
+  /** The dispatch behaviours of the run's scheduler, in order. */
+  behaviours(): { name: string; options: Readonly<Record<string, unknown>> }[] {
+    return this.#scheduler?.behaviours() ?? [];
+  }
+
+  // ---- from start to end ----
+
+  /**
+   * Runs the run: settles resources and executor, records it, calls `body`
+   * with the run as the submit scope, waits for every node, and ends the
+   * run. `body` is the front end's (main, for futures); what it throws
+   * fails the run, and cancels it unless it keeps going. `settle` turns
+   * the body's value into the run's (futures into values); what it throws
+   * fails the run without cancelling the rest.
+   */
+  async execute(
+    body: (scope: SubmitScope) => unknown,
+    settle: (value: unknown) => Promise<unknown> = async (v) => v,
+  ): Promise<unknown> {
     await Promise.resolve(); // let the caller subscribe to events first
     const started: RunStarted = { type: 'run_started', runId: this.runId, time: Date.now() };
     this.#emit(started);
-    let prepared: Awaited<ReturnType<typeof prepareRun>>;
+    let prepared: PreparedRun;
     try {
-      prepared = await prepareRun(this.#options, this.runId, this.#logSink(-1, 0, undefined));
+      prepared = await prepareRun(this.#o, this.runId, this.#logSink(-1, 0, undefined));
     } catch (error) {
       this.#end('failed');
       throw error;
     }
-    this.#scope = prepared.scope;
     this.#logger ??= prepared.logger;
-    this.#executorName = prepared.executor.name;
-    this.#remote = prepared.executor.remote === true;
-    this.#hasSource = prepared.source !== undefined;
+    this.#resources = {
+      scope: prepared.scope,
+      remote: prepared.executor.remote === true,
+      executorName: prepared.executor.name,
+      hasSource: prepared.source !== undefined,
+    };
     this.#check = prepared.executor.check?.bind(prepared.executor);
     let record: RunRecording | undefined;
     try {
@@ -243,22 +277,27 @@ export class Run implements InvocationHost, SubmitScope {
       throw error;
     }
     this.#record = record;
+    const behaviours: DispatchBehaviour[] = [];
+    const cache = record?.cacheBehaviour();
+    if (cache !== undefined) behaviours.push(cache);
     const sched = new Scheduler({
       runId: this.runId,
       executor: prepared.executor,
-      keepGoing: this.#keepGoing,
+      keepGoing: this.#o.keepGoing,
       bus: this.bus,
       host: this,
+      graph: this,
       firstId: record?.firstId ?? 0,
-      defaultRetries: this.#options.retries ?? 0,
+      defaultRetries: this.#o.retries,
+      behaviours,
     });
     this.#scheduler = sched;
-    record?.attach(sched, prepared.scope, this.bus, (reason) => this.cancel(reason));
+    record?.attach(sched, prepared.scope, this.bus, (reason) => this.cancelRun(reason));
     // Every task without a timeout shares the run's signal; many listeners are expected.
     setMaxListeners(0, sched.signal);
     if (this.#pendingCancel !== undefined) sched.cancel(this.#pendingCancel);
     try {
-      return await this.#drive(sched, main);
+      return await this.#drive(sched, body, settle);
     } finally {
       try {
         await record?.close(this.#finalState);
@@ -269,7 +308,7 @@ export class Run implements InvocationHost, SubmitScope {
   }
 
   #startRecord(store: RunStore, prepared: PreparedRun, started: RunStarted): RunRecording {
-    const o = this.#options;
+    const o = this.#o;
     return new RunRecording({
       store,
       artifacts: prepared.artifacts,
@@ -278,28 +317,32 @@ export class Run implements InvocationHost, SubmitScope {
       mode: prepared.mode,
       executor: prepared.executor.name,
       params: o.params,
-      cwd: resolve(o.cwd ?? process.cwd()),
-      cache: o.cache ?? 'readwrite',
+      cwd: o.cwd,
+      cache: o.cache,
       resume: o.resume !== undefined,
       reuseFrom: o.reuseFrom,
       started,
     });
   }
 
-  async #drive(sched: Scheduler, main: () => unknown): Promise<unknown> {
+  async #drive(
+    sched: Scheduler,
+    body: (scope: SubmitScope) => unknown,
+    settle: (value: unknown) => Promise<unknown>,
+  ): Promise<unknown> {
     let value: unknown;
     let mainError: unknown;
     let mainFailed = false;
     try {
-      value = await submitScope.run(this, main);
+      value = await body(this);
     } catch (error) {
       mainFailed = true;
       mainError = error;
-      if (!this.#keepGoing) sched.cancel('the main function threw');
+      if (!this.#o.keepGoing) sched.cancel('the main function threw');
     }
     if (!mainFailed) {
       try {
-        value = await resolveFutures(value);
+        value = await settle(value);
       } catch (error) {
         // A returned future that did not succeed fails the run, even when it
         // was cancelled rather than failed (and so is not among the failures).
@@ -310,7 +353,7 @@ export class Run implements InvocationHost, SubmitScope {
     await sched.whenIdle();
     // Attempts that timed out or were cancelled may still be running: give them
     // the grace period to notice their signal before the run ends.
-    await sched.whenQuiet(this.#graceMs);
+    await sched.whenQuiet(this.#o.cancelGraceMs);
     this.#finished = true;
     const failures = sched.failures();
     if (this.#listenerError !== undefined && !mainFailed) {

@@ -196,3 +196,79 @@ export class RunCancelledError extends WeftError {
     this.runId = runId;
   }
 }
+
+/** A broken invariant inside weft: a bug, to be reported with its stack. */
+export class InternalError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_INTERNAL', `internal error: ${message}`);
+  }
+}
+
+/** A task submitted a child under an executor that cannot carry child submissions. */
+export class ChildrenNotCarriedError extends WeftError {
+  readonly task: string;
+  readonly child: string;
+  readonly executor: string;
+  constructor(task: string, child: string, executor: string) {
+    super(
+      'WEFT_CHILDREN_NOT_CARRIED',
+      `task ${task} submitted ${child}, but executor "${executor}" cannot carry a running task's ` +
+        'submissions (it runs a graph known before the run starts); submit it from the main ' +
+        'function instead, or choose another executor',
+    );
+    this.task = task;
+    this.child = child;
+    this.executor = executor;
+  }
+}
+
+/** A node was added to a run that has finished (by a task that outlived it). */
+export class RunFinishedError extends WeftError {
+  constructor(task: string, runId: string) {
+    super(
+      'WEFT_RUN_FINISHED',
+      `submit(${task}): run ${runId} has finished; a task that outlived its run cannot add to it`,
+    );
+  }
+}
+
+/** `run()` was called while a weft worker imported a task module: the module starts its workflow at top level. */
+export class RunInWorkerError extends WeftError {
+  readonly module: string;
+  constructor(module: string) {
+    super(
+      'WEFT_RUN_IN_WORKER',
+      `run() was called while a weft worker imported the task module ${module}: the ` +
+        'module starts its workflow at top level. Start it only when the module is the entry ' +
+        'point: if (import.meta.main) await run(main)',
+    );
+    this.module = module;
+  }
+}
+
+/** A task in a worker submitted after it had finished (from a callback that outlived it). */
+export class ParentFinishedError extends WeftError {
+  constructor(task: string) {
+    super(
+      'WEFT_PARENT_FINISHED',
+      `submit(${task}) in a worker: the submitting task had already finished`,
+    );
+  }
+}
+
+/** A worker named a node the coordinator no longer knows (its submitting task has finished). */
+export class UnknownNodeError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_UNKNOWN_FUTURE', message);
+  }
+}
+
+/** The coordinator was asked to call a task it knows only by name (one a worker submitted). */
+export class RemoteTaskError extends WeftError {
+  constructor(task: string) {
+    super(
+      'WEFT_REMOTE_TASK',
+      `task ${task} was submitted from a worker; it runs in workers, not in the coordinator`,
+    );
+  }
+}

@@ -42,18 +42,19 @@ export interface Capacity {
   readonly defaultRequirements?: Readonly<Record<string, number>>;
 }
 
-/** One attempt of one task, as handed to an executor. It is also the task's context. */
-export interface Invocation extends TaskContext {
+/**
+ * One attempt of one task, as handed to an executor. It is also the task's
+ * context, and the submit scope of the task's child submissions: its
+ * `graph` adds nodes (with `parent: parentId`, the task) and waits for them
+ * (with the task as the waiter, which gives back its slot meanwhile).
+ * In-process executors run the task inside it (`submitScope.run(invocation,
+ * ...)`); remote ones carry their workers' submissions and waits to it.
+ */
+export interface Invocation extends TaskContext, SubmitScope {
   /** The task definition: its name finds it in another process; in-process executors call `fn`. */
   readonly task: Task;
-  /** The arguments, with every future replaced by its value. */
+  /** The arguments, with every node output (future) replaced by its value. */
   readonly args: readonly unknown[];
-  /**
-   * Where the task's own `submit` calls go. In-process executors run the task
-   * inside it (`submitScope.run(invocation.scope, ...)`); remote ones forward
-   * their workers' submits to it.
-   */
-  readonly scope: SubmitScope;
   /**
    * For executors that run tasks elsewhere: where to rebuild the resources
    * the task declares (set when it declares some and the run has a source).
@@ -70,6 +71,12 @@ export interface Executor extends AsyncDisposable {
    * thread, process or machine): in-memory resources cannot follow them.
    */
   readonly remote?: boolean;
+  /**
+   * False when the executor cannot carry a running task's child submissions
+   * back to the run (a whole graph handed to a batch system ahead of time):
+   * a task that submits fails, saying so. @default true
+   */
+  readonly carriesChildren?: boolean;
   /**
    * Called at submit, before the task joins the graph: throws to refuse a task
    * this executor could never run (arguments that cannot cross to a worker, a

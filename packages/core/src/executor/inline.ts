@@ -28,7 +28,7 @@ class InlineExecutor implements Executor {
 
   run(invocation: Invocation, _signal: AbortSignal): Promise<unknown> {
     // The task's context already carries `signal`: in-process, they are one.
-    return submitScope.run(invocation.scope, invoke, invocation);
+    return submitScope.run(invocation, invoke, invocation);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {}

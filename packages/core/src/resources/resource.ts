@@ -7,21 +7,9 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Logger } from '../vocabulary/logger.ts';
+import type { ResourcesFor } from '../vocabulary/resource-types.ts';
 
-/**
- * The resources' types by name, for typed `ctx.resources`. Augment it:
- * @example
- * declare module '@weft/core' {
- *   interface ResourceTypes { db: Database }
- * }
- */
-// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging.
-export interface ResourceTypes {}
-
-/** The typed values of resources `K`: from `ResourceTypes` where known. */
-export type ResourcesFor<K extends string> = {
-  readonly [P in K]: P extends keyof ResourceTypes ? ResourceTypes[P] : unknown;
-};
+export type { ResourcesFor, ResourceTypes } from '../vocabulary/resource-types.ts';
 
 /** What `create` receives. */
 export interface ResourceContext<Config = unknown, Deps extends string = string> {

@@ -1,32 +1,33 @@
 /**
  * @module
- * Finding the futures in a task's arguments (top level, and inside arrays and
- * plain objects) at submit, and replacing them by their values at dispatch.
+ * Finding the node outputs (futures, for one) in a node's arguments (top
+ * level, and inside arrays and plain objects) when it is added, and
+ * replacing them by the nodes' values at dispatch.
  */
 import { describeValue } from '../errors/base.ts';
 import { InvalidArgumentError } from '../errors/errors.ts';
-import { Future, type FutureHost } from '../frontends/futures/future.ts';
+import { NODE_OUTPUT, type NodeGraph, type NodeOutput } from '../vocabulary/node.ts';
 
 /** How much work resolving a node's arguments takes. */
 export const ARGS_PLAIN = 0;
 export const ARGS_TOP_FUTURES = 1;
 export const ARGS_NESTED_FUTURES = 2;
 /**
- * Every argument is a distinct future: the run keeps no argument list, it
- * rebuilds it from the task's inputs at dispatch, so neither the list nor
- * the futures in it outlive the submit call.
+ * Every argument is a distinct node output: the run keeps no argument list,
+ * it rebuilds it from the node's inputs at dispatch, so neither the list nor
+ * the outputs in it outlive the call that added the node.
  */
 export const ARGS_ONLY_FUTURES = 3;
 
 /**
- * Scans `args` for futures, appending the ids they stand for to `deps` (each
- * once), and returns how deep they sit (`ARGS_*`). Throws
- * `InvalidArgumentError` naming the task and the argument's path for a
- * promise (which would hide an edge) or a future of another run.
+ * Scans `args` for node outputs of `graph`, appending the ids they stand
+ * for to `deps` (each once), and returns how deep they sit (`ARGS_*`).
+ * Throws `InvalidArgumentError` naming the task and the argument's path for
+ * a promise (which would hide an edge) or an output of another run.
  */
 export function scanArgs(
   args: readonly unknown[],
-  host: FutureHost,
+  host: NodeGraph,
   task: string,
   deps: number[],
 ): number {
@@ -35,9 +36,9 @@ export function scanArgs(
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (typeof a !== 'object' || a === null) continue;
-    if (a instanceof Future) {
+    if (isOutput(a)) {
       checkHost(a, host, task, `args[${i}]`);
-      if (!deps.includes(a.id)) deps.push(a.id);
+      if (!deps.includes(a.ref)) deps.push(a.ref);
       futures++;
       if (kind === ARGS_PLAIN) kind = ARGS_TOP_FUTURES;
     } else if (Array.isArray(a) || isPlainObject(a) || isThenable(a)) {
@@ -51,7 +52,7 @@ export function scanArgs(
 
 function scanNested(
   value: object,
-  host: FutureHost,
+  host: NodeGraph,
   task: string,
   path: string,
   deps: number[],
@@ -70,9 +71,9 @@ function scanNested(
   let found = false;
   const visit = (v: unknown, p: string): void => {
     if (typeof v !== 'object' || v === null) return;
-    if (v instanceof Future) {
+    if (isOutput(v)) {
       checkHost(v, host, task, p);
-      if (!deps.includes(v.id)) deps.push(v.id);
+      if (!deps.includes(v.ref)) deps.push(v.ref);
       found = true;
     } else if (Array.isArray(v) || isPlainObject(v) || isThenable(v)) {
       if (scanNested(v, host, task, p, deps, seen)) found = true;
@@ -87,15 +88,20 @@ function scanNested(
   return found;
 }
 
-function checkHost(f: Future, host: FutureHost, task: string, path: string): void {
-  if (f.host !== host) {
+function checkHost(f: NodeOutput, host: NodeGraph, task: string, path: string): void {
+  const graph = f[NODE_OUTPUT];
+  if (graph !== host) {
     throw new InvalidArgumentError(
       task,
       path,
-      `task ${task}: ${path} is a future of run ${f.runId}, not of this run (${host.runId}); ` +
+      `task ${task}: ${path} is a future of run ${graph.runId}, not of this run (${host.runId}); ` +
         'pass its value (await it) instead',
     );
   }
+}
+
+function isOutput(v: object): v is NodeOutput {
+  return (v as Partial<NodeOutput>)[NODE_OUTPUT] !== undefined;
 }
 
 /**
@@ -111,7 +117,7 @@ export function resolveArgs(
   if (kind === ARGS_PLAIN) return args;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a instanceof Future) args[i] = lookup(a.id);
+    if (typeof a === 'object' && a !== null && isOutput(a)) args[i] = lookup(a.ref);
     else if (kind === ARGS_NESTED_FUTURES) args[i] = resolveNested(a, lookup);
   }
   return args;
@@ -123,7 +129,7 @@ function resolveNested(
   copies?: Map<object, unknown>,
 ): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Future) return lookup(value.id);
+  if (isOutput(value)) return lookup(value.ref);
   const isArray = Array.isArray(value);
   if (!isArray && !isPlainObject(value)) return value;
   // Copies are memoised so that shared and circular structures stay so.

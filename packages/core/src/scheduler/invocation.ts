@@ -1,37 +1,24 @@
 /**
  * @module
  * One attempt of one task: what the scheduler hands an executor, and, for
- * in-process executors, the context the task receives. Its logger is made
- * only when the task asks for it.
+ * in-process executors, the context the task receives and the submit scope
+ * its child submissions go through. Its logger is made only when the task
+ * asks for it.
  */
-
 import type { Invocation } from '../executor/executor.ts';
 import type { Logger } from '../vocabulary/logger.ts';
-import type { SubmitScope } from '../vocabulary/scope.ts';
-import type { AnyArgs, Task } from '../vocabulary/task.ts';
-
-/** A result the run already has for a task: from the cache, or kept from the run it resumes. */
-export interface RecordedResult {
-  readonly value: unknown;
-  readonly from: { readonly runId: string; readonly taskId: number } | undefined;
-  readonly cacheKey: string | undefined;
-}
+import type { NodeGraph } from '../vocabulary/node.ts';
+import type { Task } from '../vocabulary/task.ts';
 
 /** What an invocation needs from its run. */
 export interface InvocationHost {
   readonly runId: string;
-  /**
-   * Called for a ready task whose options ask for caching, before it takes
-   * a slot: a hit ends it as `cached` with that value instead of running it.
-   */
-  lookupCache?(id: number): RecordedResult | undefined;
   taskLogger(taskId: number, attempt: number): Logger;
-  submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }
 
 const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
 
-export class TaskInvocation implements Invocation, SubmitScope {
+export class TaskInvocation implements Invocation {
   readonly #host: InvocationHost;
   readonly runId: string;
   readonly taskId: number;
@@ -39,12 +26,15 @@ export class TaskInvocation implements Invocation, SubmitScope {
   readonly task: Task;
   readonly args: readonly unknown[];
   readonly signal: AbortSignal;
+  /** Where the task's child submissions go: the run's graph (or one that refuses them). */
+  readonly graph: NodeGraph;
   /** The task's declared resources, filled in before it runs. */
   resources: Readonly<Record<string, unknown>> = NO_RESOURCES;
   #log: Logger | undefined;
 
   constructor(
     host: InvocationHost,
+    graph: NodeGraph,
     taskId: number,
     attempt: number,
     task: Task,
@@ -52,6 +42,7 @@ export class TaskInvocation implements Invocation, SubmitScope {
     signal: AbortSignal,
   ) {
     this.#host = host;
+    this.graph = graph;
     this.runId = host.runId;
     this.taskId = taskId;
     this.attempt = attempt;
@@ -73,16 +64,8 @@ export class TaskInvocation implements Invocation, SubmitScope {
     return this.#log;
   }
 
-  /** Where submits made by this task go: children join the same run. */
-  get scope(): SubmitScope {
-    return this;
-  }
-
+  /** Children this task submits have it as their parent. */
   get parentId(): number {
     return this.taskId;
-  }
-
-  submit(task: Task, args: AnyArgs, parentId: number): unknown {
-    return this.#host.submit(task, args, parentId);
   }
 }

@@ -6,10 +6,11 @@
  * it with behaviour; this part only stores and describes.
  */
 
-import { serializeError, WeftError } from '../errors/base.ts';
+import { serializeError } from '../errors/base.ts';
 import {
   CancelledError,
   formatTask,
+  InternalError,
   type TaskFailure,
   type TaskRef,
   UpstreamFailedError,
@@ -100,10 +101,7 @@ export abstract class TaskTable {
         `task ${this.describe(id)} was cancelled: ${this.cancelledFor ?? 'cancelled'}`,
       );
     } else {
-      throw new WeftError(
-        'WEFT_INTERNAL',
-        `task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`,
-      );
+      throw new InternalError(`task ${this.describe(id)} has no error: it is ${STATE_NAMES[s]}`);
     }
     this.errors.set(id, error);
     return error;

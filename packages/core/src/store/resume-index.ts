@@ -10,7 +10,7 @@
  * read, gives its result instead of running again.
  */
 
-import type { RecordedResult } from '../scheduler/invocation.ts';
+import type { RecordedResult } from '../vocabulary/recorded.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { decodeResult, MISSING } from './result-codec.ts';
 import type { RunStore, StoredResult, TaskRecord } from './run-store.ts';

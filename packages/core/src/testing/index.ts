@@ -8,5 +8,6 @@ export {
   runArtifactStoreContract,
 } from './artifact-store-contract.ts';
 export { type ExecutorContractOptions, runExecutorContract } from './executor-contract.ts';
+export { type FutureContractOptions, runFutureContract } from './future-contract.ts';
 export { type RendererContractOptions, runRendererContract } from './renderer-contract.ts';
 export { type RunStoreContractOptions, runRunStoreContract } from './run-store-contract.ts';

@@ -1,20 +1,21 @@
 /**
  * @module
- * The async context that tells `submit` which run, and which task within it,
- * it is called from. Set by `run()` around the main function and by
- * executors around each task; never passed around by hand.
+ * The async context that tells a front end (`submit`) which run, and which
+ * node within it, it is called from. Set by the front end around the run's
+ * main code and by executors around each task they run in-process; never
+ * passed around by hand.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { processGlobal } from '../util/process-global.ts';
-import type { AnyArgs, Task } from './task.ts';
+import type { NodeGraph } from './node.ts';
 
-/** Where `submit` adds its node: a run, and the submitting task (-1 for main). */
+/** Where nodes added in this context go: a run's graph, and the node adding them. */
 export interface SubmitScope {
-  readonly runId: string;
+  readonly graph: NodeGraph;
+  /** The node that adds (a running task), or -1 for the run's main code. */
   readonly parentId: number;
-  /** The submitting task's attempt (0 for main). */
+  /** That node's attempt (0 for main). */
   readonly attempt: number;
-  submit(task: Task, args: AnyArgs, parentId: number): unknown;
 }
 
 // One store per process, shared by every copy of weft loaded in it (a task

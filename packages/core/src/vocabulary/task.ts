@@ -5,7 +5,6 @@
  * run's graph. Options are compiled once here, never on the hot path.
  */
 import { InvalidOptionError } from '../errors/errors.ts';
-import type { ResourcesFor } from '../resources/resource.ts';
 import { callerModule } from '../util/caller-module.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from './logger.ts';
@@ -14,6 +13,7 @@ import {
   compileRequirements,
   type Requirements,
 } from './requirements.ts';
+import type { ResourcesFor } from './resource-types.ts';
 
 /** What a running task receives as its first argument. */
 export interface TaskContext<R = Readonly<Record<string, unknown>>> {

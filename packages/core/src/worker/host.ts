@@ -8,16 +8,17 @@
  */
 
 import { describeValue, deserializeError, serializeError } from '../errors/base.ts';
-import { NotATaskError } from '../errors/errors.ts';
+import { InvalidArgumentError, NotATaskError } from '../errors/errors.ts';
 import { UnserializableValueError } from '../executor/pool/errors.ts';
 import type { FromWorker, FuturePath, ToWorker, WorkerInit } from '../executor/pool/protocol.ts';
 import { findUnserializable } from '../executor/pool/serializable.ts';
 import type { LogFields, LogRecord } from '../vocabulary/logger.ts';
+import { isNodeOutput, NODE_OUTPUT, type NodeOutput, type NodeSpec } from '../vocabulary/node.ts';
 import { submitScope } from '../vocabulary/scope.ts';
-import { type AnyArgs, isTask, type Task } from '../vocabulary/task.ts';
+import { isTask } from '../vocabulary/task.ts';
 import { weftVersion } from '../vocabulary/version.ts';
-import { type FutureLink, WorkerFuture } from './future.ts';
 import { findTask, type LoadedModule, loadModule } from './loader.ts';
+import { WorkerNodes } from './nodes.ts';
 import { WorkerResources } from './resources.ts';
 import { type RunLink, TaskRun } from './task-run.ts';
 
@@ -40,13 +41,13 @@ interface ModuleSlot {
 
 type RunMessage = Extract<ToWorker, { t: 'run' }>;
 
-export class WorkerHost implements RunLink, FutureLink {
+export class WorkerHost implements RunLink {
   readonly #channel: Channel;
   readonly #init: WorkerInit;
   readonly #modules = new Map<number, ModuleSlot>();
   readonly #running = new Map<number, TaskRun>();
-  readonly #futures = new Map<number, WorkerFuture>();
-  #nextFuture = 1;
+  /** The nodes the tasks running here submitted, by key. */
+  readonly nodes = new WorkerNodes();
   #outbox: FromWorker[] = [];
   #transfer: ArrayBuffer[] = [];
   #scheduled = false;
@@ -105,16 +106,11 @@ export class WorkerHost implements RunLink, FutureLink {
           this.#running.get(m.k)?.abort(deserializeError(m.reason));
           break;
         case 'ack':
-          this.#futures
-            .get(m.f)
-            ?.ack(m.id, m.state, m.e === undefined ? undefined : deserializeError(m.e));
+          this.nodes.ack(m.f, m.id, m.state, m.e === undefined ? undefined : deserializeError(m.e));
           break;
-        case 'settle': {
-          const future = this.#futures.get(m.f);
-          this.#futures.delete(m.f);
-          future?.settle(m.ok, m.ok ? m.v : deserializeError(m.e!), m.state);
+        case 'settle':
+          this.nodes.settle(m.f, m.ok, m.ok ? m.v : deserializeError(m.e!), m.state);
           break;
-        }
         case 'resources':
           this.#resources.add(m.s, m.source);
           break;
@@ -150,26 +146,53 @@ export class WorkerHost implements RunLink, FutureLink {
     this.#push({ t: 'out', k, s: stream, text });
   }
 
-  // ---- RunLink: what a task's ctx and submit call ----
+  // ---- RunLink: what a task's ctx and graph call ----
 
-  submit(run: TaskRun, task: Task, args: AnyArgs): WorkerFuture {
+  submit(run: TaskRun, spec: NodeSpec): number {
+    let task = spec.task;
     if (!isTask(task)) {
       throw new NotATaskError(
         `submit() expects a task made with task(), got ${describeValue(task)}`,
       );
     }
+    if (spec.options !== undefined || spec.label !== undefined) {
+      task = task.with(
+        spec.label === undefined ? spec.options! : { ...spec.options, label: spec.label },
+      );
+    }
     const fp: FuturePath[] = [];
-    const bad = findUnserializable(args, 'args', {
-      isFuture: (v) => v instanceof WorkerFuture,
-      onFuture: (path, future) => fp.push({ path, f: (future as WorkerFuture).key }),
+    let foreign: string | undefined;
+    const bad = findUnserializable(spec.args, 'args', {
+      isFuture: isNodeOutput,
+      onFuture: (path, output) => {
+        const o = output as NodeOutput;
+        if (!(o[NODE_OUTPUT] instanceof TaskRun) || o[NODE_OUTPUT].runId !== run.runId) {
+          foreign ??= o[NODE_OUTPUT].runId;
+        }
+        fp.push({ path, f: o.ref });
+      },
     });
     if (bad !== undefined) throw new UnserializableValueError(task.name, bad.path, bad.what);
-    const f = this.#nextFuture++;
-    const future = new WorkerFuture(this, f, task.name, task.options.label, run.runId);
-    this.#futures.set(f, future);
-    run.children.push(future);
-    this.#push({ t: 'submit', k: run.k, f, o: task.options, a: args, fp });
-    return future;
+    if (foreign !== undefined) {
+      throw new InvalidArgumentError(
+        task.name,
+        'args',
+        `task ${task.name}: an argument is a future of run ${foreign}, not of this run (${run.runId}); ` +
+          'pass its value (await it) instead',
+      );
+    }
+    const after = spec.after === undefined || spec.after.length === 0 ? undefined : [...spec.after];
+    const f = this.nodes.create(task.name, task.options.label);
+    this.#push({
+      t: 'submit',
+      k: run.k,
+      f,
+      o: task.options,
+      a: spec.args,
+      fp,
+      ...(after === undefined ? {} : { af: after }),
+    });
+    return f;
   }
 
   log(run: TaskRun, record: LogRecord): void {
@@ -182,14 +205,12 @@ export class WorkerHost implements RunLink, FutureLink {
     });
   }
 
-  // ---- FutureLink: what a worker future calls ----
-
-  wait(future: WorkerFuture): void {
-    this.#push({ t: 'wait', k: this.#current()?.k ?? -1, f: future.key });
+  askWait(key: number, k: number): void {
+    this.#push({ t: 'wait', k, f: key });
   }
 
-  cancel(future: WorkerFuture): void {
-    this.#push({ t: 'cancel', f: future.key });
+  askCancel(key: number): void {
+    this.#push({ t: 'cancel', f: key });
   }
 
   // ---- running tasks ----
@@ -260,7 +281,7 @@ export class WorkerHost implements RunLink, FutureLink {
     if (ok) {
       // A submit the coordinator refuses fails the task unless it looked:
       // wait for the answers to the submits it never awaited.
-      const pending = run.children.map((c) => c.acked()).filter((p) => p !== undefined);
+      const pending = run.children.map((c) => this.nodes.acked(c)).filter((p) => p !== undefined);
       if (pending.length > 0) {
         void Promise.all(pending).then(() => this.#finish(run, ok, value));
         return;
@@ -273,13 +294,12 @@ export class WorkerHost implements RunLink, FutureLink {
     if (this.#running.get(run.k) !== run) return;
     this.#running.delete(run.k);
     for (const child of run.children) {
-      const refused = child.unobservedRefusal();
+      const refused = this.nodes.unobservedRefusal(child);
       if (refused !== undefined && ok) {
         ok = false;
         value = refused;
       }
-      const future = child as WorkerFuture;
-      if (future.done()) this.#futures.delete(future.key);
+      this.nodes.release(child);
     }
     const k = run.k;
     if (ok) {
@@ -365,7 +385,7 @@ export class WorkerHost implements RunLink, FutureLink {
         [],
       );
     } else if (message.t === 'submit') {
-      this.#futures.get(message.f)?.ack(-1, 'failed', error as Error);
+      this.nodes.ack(message.f, -1, 'failed', error as Error);
     }
   }
 }

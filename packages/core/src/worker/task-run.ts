@@ -1,33 +1,35 @@
 /**
  * @module
  * One attempt of one task inside a worker: the context the task receives
- * (`ctx`), and the submit scope its `submit` calls go to. Its signal and
- * logger are made only when the task asks for them.
+ * (`ctx`), and its submit scope, whose graph is the worker's link to the
+ * run: nodes it adds and waits for travel to the coordinator as messages
+ * (see `nodes.ts` for how its futures behave). Its signal and logger are
+ * made only when the task asks for them.
  */
-
 import type { ToWorker } from '../executor/pool/protocol.ts';
 import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.ts';
+import type { NodeGraph, NodeSpec } from '../vocabulary/node.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
-import type { AnyArgs, Task, TaskContext } from '../vocabulary/task.ts';
+import type { TaskState } from '../vocabulary/state.ts';
+import type { TaskContext } from '../vocabulary/task.ts';
+import type { WorkerNodes } from './nodes.ts';
 
 /** What a task run needs from its worker. */
 export interface RunLink {
-  submit(run: TaskRun, task: Task, args: AnyArgs): unknown;
+  readonly nodes: WorkerNodes;
+  /** Sends the submit of `spec` by `run`; returns the node's key. */
+  submit(run: TaskRun, spec: NodeSpec): number;
+  /** Asks the coordinator for node `key`'s outcome, for task `k` (-1: none). */
+  askWait(key: number, k: number): void;
+  askCancel(key: number): void;
   log(run: TaskRun, record: LogRecord): void;
-}
-
-/** A future the run submitted, as far as the run's outcome cares. */
-export interface Child {
-  /** Resolves once the coordinator took or refused the submit; undefined when it has. */
-  acked(): Promise<void> | undefined;
-  unobservedRefusal(): Error | undefined;
 }
 
 const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 type RunMessage = Extract<ToWorker, { t: 'run' }>;
 
-export class TaskRun implements TaskContext, SubmitScope {
+export class TaskRun implements TaskContext, SubmitScope, NodeGraph {
   /** The coordinator's key for this attempt. */
   readonly k: number;
   readonly runId: string;
@@ -37,14 +39,16 @@ export class TaskRun implements TaskContext, SubmitScope {
   readonly label: string | undefined;
   /** The resources the task declared, made in this worker before it runs. */
   resources: Readonly<Record<string, unknown>> = NO_RESOURCES;
-  /** Futures it submitted. */
-  readonly children: Child[] = [];
+  /** Keys of the nodes it submitted. */
+  readonly children: number[] = [];
   readonly #link: RunLink;
+  readonly #nodes: WorkerNodes;
   #controller: AbortController | undefined;
   #log: Logger | undefined;
 
   constructor(link: RunLink, m: RunMessage) {
     this.#link = link;
+    this.#nodes = link.nodes;
     this.k = m.k;
     this.runId = m.r;
     this.taskId = m.i;
@@ -63,12 +67,13 @@ export class TaskRun implements TaskContext, SubmitScope {
     return this.#log;
   }
 
-  get parentId(): number {
-    return this.taskId;
+  /** As a submit scope: the graph is this run's link, the parent this task. */
+  get graph(): NodeGraph {
+    return this;
   }
 
-  submit(task: Task, args: AnyArgs, _parentId: number): unknown {
-    return this.#link.submit(this, task, args);
+  get parentId(): number {
+    return this.taskId;
   }
 
   /** Fires the task's signal (the coordinator's fired). */
@@ -78,7 +83,52 @@ export class TaskRun implements TaskContext, SubmitScope {
   }
 
   /** `name#id`, for messages. */
-  describe(): string {
-    return `${this.name}#${this.taskId}`;
+  describe(ref?: number): string {
+    return ref === undefined ? `${this.name}#${this.taskId}` : this.#nodes.describe(ref);
+  }
+
+  // ---- NodeGraph: references are the worker's keys ----
+
+  add(spec: NodeSpec): number {
+    const key = this.#link.submit(this, spec);
+    this.children.push(key);
+    return key;
+  }
+
+  idOf(ref: number): number {
+    return this.#nodes.idOf(ref);
+  }
+
+  stateOf(ref: number): TaskState {
+    return this.#nodes.stateOf(ref);
+  }
+
+  resultOf(ref: number): unknown {
+    return this.#nodes.resultOf(ref);
+  }
+
+  errorOf(ref: number): Error {
+    return this.#nodes.errorOf(ref);
+  }
+
+  labelOf(ref: number): string | undefined {
+    return this.#nodes.labelOf(ref);
+  }
+
+  wait(
+    ref: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    waiter: number,
+  ): void {
+    // This task waits when it is the waiter; else nobody's slot is involved.
+    const k = waiter === this.taskId ? this.k : -1;
+    this.#nodes.wait(ref, resolve, reject, () => this.#link.askWait(ref, k));
+  }
+
+  cancel(ref: number): boolean {
+    if (!this.#nodes.cancellable(ref)) return this.#nodes.stateOf(ref) === 'cancelled';
+    this.#link.askCancel(ref);
+    return true;
   }
 }

@@ -1,17 +1,16 @@
 /**
  * @module
- * The coordinator's side of `submit` and `await` inside a worker. A submit
- * becomes a submit to the parent's run (through the invocation's scope), so
- * the child joins the same graph with the parent as its parent. A wait
- * goes through the run's future inside the parent's scope, so the
- * scheduler sees the parent waiting and takes its slot back meanwhile; the
- * worker keeps running other tasks, and nothing deadlocks however deep the
- * tree of tasks waiting on children.
+ * The coordinator's side of `submit` and `await` inside a worker, carried
+ * through the invocation's link to its run (its `graph`): a submit adds a
+ * node whose parent is the submitting task, and a wait waits for a node
+ * with that task as the waiter, so the scheduler takes its slot back
+ * meanwhile; the worker keeps running other tasks, and nothing deadlocks
+ * however deep the tree of tasks waiting on children. Nothing here knows
+ * of futures.
  */
-
-import { serializeError, WeftError } from '../../errors/base.ts';
-import type { Future } from '../../frontends/futures/future.ts';
-import { submitScope } from '../../vocabulary/scope.ts';
+import { serializeError } from '../../errors/base.ts';
+import { ParentFinishedError, UnknownNodeError } from '../../errors/errors.ts';
+import { type NodeGraph, outputOf } from '../../vocabulary/node.ts';
 import type { AnyArgs } from '../../vocabulary/task.ts';
 import type { Call, Connection } from './connection.ts';
 import type { FromWorker, FuturePath } from './protocol.ts';
@@ -22,35 +21,45 @@ type Wait = Extract<FromWorker, { t: 'wait' }>;
 
 /** Adds the child a worker's task submitted to the run, and answers with its id or the refusal. */
 export function submitFromWorker(conn: Connection, parent: Call | undefined, m: Submit): void {
-  let future: Future;
+  let graph: NodeGraph;
+  let id: number;
   try {
-    if (parent === undefined) {
-      throw new WeftError(
-        'WEFT_PARENT_FINISHED',
-        `submit(${m.o.name}) in a worker: the submitting task had already finished`,
-      );
-    }
-    const args = restoreFutures(conn, m.a as unknown[], m.fp);
-    future = parent.inv.scope.submit(remoteTask(m.o), args as AnyArgs, parent.inv.taskId) as Future;
+    if (parent === undefined) throw new ParentFinishedError(m.o.name);
+    graph = parent.inv.graph;
+    const args = restoreOutputs(conn, m.a as unknown[], m.fp);
+    const after = m.af?.map((f) => {
+      const node = conn.nodes.get(f);
+      if (node === undefined) {
+        throw new UnknownNodeError(
+          'after names a future whose submitting task has finished; wait for it there instead',
+        );
+      }
+      return node.id;
+    });
+    id = graph.add({
+      task: remoteTask(m.o),
+      args: args as AnyArgs,
+      parent: parent.inv.taskId,
+      ...(after === undefined ? {} : { after }),
+    });
   } catch (error) {
     conn.push({ t: 'ack', f: m.f, id: -1, state: 'failed', e: serializeError(error) });
     return;
   }
-  conn.futures.set(m.f, future);
+  conn.nodes.set(m.f, { graph, id });
   if (parent.children === undefined) parent.children = [m.f];
   else parent.children.push(m.f);
-  conn.push({ t: 'ack', f: m.f, id: future.id, state: future.state, e: undefined });
+  conn.push({ t: 'ack', f: m.f, id, state: graph.stateOf(id), e: undefined });
 }
 
 /**
- * Waits, for the worker, on the future it knows as `m.f`; `waiter` is the
+ * Waits, for the worker, on the node it knows as `m.f`; `waiter` is the
  * task that awaits it, whose slot the scheduler frees until it is done.
  */
 export function waitFromWorker(conn: Connection, waiter: Call | undefined, m: Wait): void {
-  const future = conn.futures.get(m.f);
-  if (future === undefined) {
-    const error = new WeftError(
-      'WEFT_UNKNOWN_FUTURE',
+  const node = conn.nodes.get(m.f);
+  if (node === undefined) {
+    const error = new UnknownNodeError(
       'a worker awaited a future whose submitting task has finished; await futures in the task that submitted them',
     );
     conn.push({
@@ -63,6 +72,7 @@ export function waitFromWorker(conn: Connection, waiter: Call | undefined, m: Wa
     });
     return;
   }
+  const { graph, id } = node;
   if (waiter !== undefined && waiter.waits++ === 0) conn.active--;
   const settle = (ok: boolean, value: unknown, error: unknown): void => {
     if (waiter !== undefined && --waiter.waits === 0 && conn.calls.has(waiter.key)) conn.active++;
@@ -72,30 +82,28 @@ export function waitFromWorker(conn: Connection, waiter: Call | undefined, m: Wa
       ok,
       v: value,
       e: ok ? undefined : serializeError(error),
-      state: future.state,
+      state: graph.stateOf(id),
     });
   };
-  const subscribe = (): void => {
-    future.then(
-      (value) => settle(true, value, undefined),
-      (error: unknown) => settle(false, undefined, error),
-    );
-  };
-  if (waiter === undefined) subscribe();
-  else submitScope.run(waiter.inv.scope, subscribe);
+  graph.wait(
+    id,
+    (value) => settle(true, value, undefined),
+    (error: unknown) => settle(false, undefined, error),
+    waiter === undefined ? -1 : waiter.inv.taskId,
+    waiter === undefined ? 0 : waiter.inv.attempt,
+  );
 }
 
-/** Puts the run's futures back where the worker's futures were in a submit's arguments. */
-function restoreFutures(
+/** Puts references to the run's nodes where the worker's futures were in a submit's arguments. */
+function restoreOutputs(
   conn: Connection,
   args: unknown[],
   paths: readonly FuturePath[],
 ): unknown[] {
   for (const { path, f } of paths) {
-    const future = conn.futures.get(f);
-    if (future === undefined) {
-      throw new WeftError(
-        'WEFT_UNKNOWN_FUTURE',
+    const node = conn.nodes.get(f);
+    if (node === undefined) {
+      throw new UnknownNodeError(
         'an argument is a future whose submitting task has finished; pass its value instead',
       );
     }
@@ -103,7 +111,7 @@ function restoreFutures(
     for (let i = 0; i < path.length - 1; i++) {
       container = container[path[i]!] as Record<string | number, unknown>;
     }
-    container[path[path.length - 1]!] = future;
+    container[path[path.length - 1]!] = outputOf(node.graph, node.id);
   }
   return args;
 }

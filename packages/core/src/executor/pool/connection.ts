@@ -1,11 +1,11 @@
 /**
  * @module
  * The coordinator's view of one worker: the attempts running there (calls),
- * the futures of the tasks they submitted, the modules it was told about,
+ * the nodes the tasks running there submitted, the modules it was told about,
  * and its outbox. Messages queued in one turn of the event loop leave
  * together, as one batch, in order.
  */
-import type { Future } from '../../frontends/futures/future.ts';
+import type { NodeGraph } from '../../vocabulary/node.ts';
 import type { Invocation } from '../executor.ts';
 import type { OutputOwner } from './output.ts';
 import type { ToWorker } from './protocol.ts';
@@ -20,14 +20,14 @@ export interface Call extends OutputOwner {
   readonly reject: (error: unknown) => void;
   /** The calls sharing its signal, which fire when it aborts. */
   watched: Set<Call> | undefined;
-  /** Waits on futures the task has open in the coordinator: while above 0, it holds no slot. */
+  /** Waits on nodes the task has open in the coordinator: while above 0, it holds no slot. */
   waits: number;
   /** Its signal fired and was forwarded; it is stopped hard if it runs on too long. */
   aborted: boolean;
   killTimer: NodeJS.Timeout | undefined;
   /** Still running well after its signal fired: its worker takes no new tasks. */
   stale: boolean;
-  /** Keys of the futures it submitted. */
+  /** The worker's keys of the nodes it submitted. */
   children: number[] | undefined;
 }
 
@@ -37,13 +37,13 @@ export class Connection {
   readonly label: string;
   handle!: WorkerHandle;
   readonly calls = new Map<number, Call>();
-  /** Futures of tasks submitted from this worker, by the worker's key. */
-  readonly futures = new Map<number, Future>();
+  /** Nodes submitted from this worker (the run's graph and the node's id), by the worker's key. */
+  readonly nodes = new Map<number, { readonly graph: NodeGraph; readonly id: number }>();
   /** Modules this worker was told about. */
   readonly modules = new Set<number>();
   /** Resource sources this worker has been told of. */
   readonly sources = new Set<number>();
-  /** Calls running and not waiting on a future: what placement balances. */
+  /** Calls running and not waiting on a node: what placement balances. */
   active = 0;
   /** Calls still running well after their signal fired: no new task goes here meanwhile. */
   stale = 0;
@@ -124,7 +124,7 @@ export class Connection {
     if (!this.calls.delete(call.key)) return;
     if (call.waits === 0) this.active--;
     if (call.stale) this.stale--;
-    if (call.children !== undefined) for (const f of call.children) this.futures.delete(f);
+    if (call.children !== undefined) for (const f of call.children) this.nodes.delete(f);
     if (this.calls.size === 0 && this.ready && !this.gone) this.handle.keepAlive(false);
   }
 

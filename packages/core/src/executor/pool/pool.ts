@@ -249,9 +249,11 @@ export class Pool {
         case 'wait':
           waitFromWorker(conn, m.k < 0 ? undefined : this.#calls.get(m.k), m);
           break;
-        case 'cancel':
-          conn.futures.get(m.f)?.cancel();
+        case 'cancel': {
+          const node = conn.nodes.get(m.f);
+          node?.graph.cancel(node.id);
           break;
+        }
         case 'ready':
           conn.ready = true;
           conn.markReady();

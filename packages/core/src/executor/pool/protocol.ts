@@ -104,6 +104,8 @@ export type FromWorker =
       readonly o: CompiledTaskOptions;
       readonly a: readonly unknown[];
       readonly fp: readonly FuturePath[];
+      /** Keys of nodes (submitted from this worker) it runs after, without their values. */
+      readonly af?: readonly number[];
     }
   /** Task `k` (-1: none) waits on future `f`. */
   | { readonly t: 'wait'; readonly k: number; readonly f: number }

@@ -6,7 +6,7 @@
  * imports the real one.
  */
 
-import { WeftError } from '../../errors/base.ts';
+import { RemoteTaskError } from '../../errors/errors.ts';
 import type { CompiledTaskOptions, SubmitOptions, Task } from '../../vocabulary/task.ts';
 
 // The brand `isTask` recognises across copies of weft (see vocabulary/task.ts).
@@ -15,10 +15,7 @@ const TASK = Symbol.for('weft.task');
 /** A task known by its options only, for the coordinator's graph. */
 export function remoteTask(options: CompiledTaskOptions): Task {
   const runsInWorkers = (): never => {
-    throw new WeftError(
-      'WEFT_REMOTE_TASK',
-      `task ${options.name} was submitted from a worker; it runs in workers, not in the coordinator`,
-    );
+    throw new RemoteTaskError(options.name);
   };
   return {
     [TASK]: true,

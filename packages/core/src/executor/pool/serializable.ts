@@ -10,7 +10,7 @@
  * The same walk finds the futures among a worker's submit arguments and the
  * large binary buffers a result can transfer instead of copying.
  */
-import { Future } from '../../frontends/futures/future.ts';
+import { isNodeOutput } from '../../vocabulary/node.ts';
 import { UnserializableValueError } from './errors.ts';
 
 /** A key on the way to a value: an index, a property, or (prefixed with `\0`) text as is. */
@@ -36,7 +36,7 @@ export interface Unserializable {
 /** Buffers this large or larger move to the coordinator instead of being copied. */
 export const TRANSFER_MIN_BYTES = 64 * 1024;
 
-const isApiFuture = (value: object): boolean => value instanceof Future;
+const isApiFuture = (value: object): boolean => isNodeOutput(value);
 
 /**
  * Throws `UnserializableValueError` naming `taskName` and the path (`args[1].conn`)

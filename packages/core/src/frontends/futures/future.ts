@@ -1,62 +1,48 @@
 /**
  * @module
  * `Future<T>`: what `submit` returns at once. Awaitable, and an edge when
- * passed as an argument to another `submit`. A future is a small handle (an
- * id and its run); the run holds the state and the value.
+ * passed as an argument to another `submit`. A future is a small handle: a
+ * node's reference and the graph that holds it (the run, in the
+ * coordinator; the worker's link to it, in a worker), which keeps the state
+ * and the value.
+ *
+ * Where the graph cannot answer at once (in a worker, before the
+ * coordinator took the submit), `id` throws `FutureIdPendingError`, and
+ * `state` is the state last heard there; see `NodeGraph`.
  */
 import { FutureNotDoneError } from '../../errors/errors.ts';
+import { NODE_OUTPUT, type NodeGraph, type NodeOutput } from '../../vocabulary/node.ts';
 import { submitScope } from '../../vocabulary/scope.ts';
-import type { TaskState } from '../../vocabulary/state.ts';
-import { DONE_STATES as DONE } from '../../vocabulary/state.ts';
-
-/** What a future reads its state from: the run that owns it. */
-export interface FutureHost {
-  readonly runId: string;
-  stateOf(id: number): TaskState;
-  /** The value of a succeeded task. */
-  resultOf(id: number): unknown;
-  /** The error of a task that failed, did not run, or was cancelled. */
-  errorOf(id: number): Error;
-  describe(id: number): string;
-  labelOf(id: number): string | undefined;
-  /**
-   * Calls one of the two when the task reaches a final state. `waiter` is the
-   * id of the task of the same run that waits, if any (-1 otherwise).
-   */
-  wait(
-    id: number,
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
-    waiter: number,
-    waiterAttempt: number,
-  ): void;
-  /** Cancels a task that has not started; false when it has. */
-  cancelTask(id: number): boolean;
-}
+import { DONE_STATES as DONE, type TaskState } from '../../vocabulary/state.ts';
 
 /** The eventual result of one submitted task. */
-export class Future<T = unknown> implements PromiseLike<T> {
-  /** The task instance's id: an integer, stable within its run. */
-  readonly id: number;
-  /** @internal */
-  readonly host: FutureHost;
+export class Future<T = unknown> implements PromiseLike<T>, NodeOutput {
+  /** @internal The graph that holds the node. */
+  readonly [NODE_OUTPUT]: NodeGraph;
+  /** @internal The node's reference in that graph. */
+  readonly ref: number;
 
-  constructor(host: FutureHost, id: number) {
-    this.host = host;
-    this.id = id;
+  constructor(graph: NodeGraph, ref: number) {
+    this[NODE_OUTPUT] = graph;
+    this.ref = ref;
+  }
+
+  /** The task instance's id: an integer, stable within its run. */
+  get id(): number {
+    return this[NODE_OUTPUT].idOf(this.ref);
   }
 
   /** The id of the run this future belongs to. */
   get runId(): string {
-    return this.host.runId;
+    return this[NODE_OUTPUT].runId;
   }
 
   get state(): TaskState {
-    return this.host.stateOf(this.id);
+    return this[NODE_OUTPUT].stateOf(this.ref);
   }
 
   get label(): string | undefined {
-    return this.host.labelOf(this.id);
+    return this[NODE_OUTPUT].labelOf(this.ref);
   }
 
   /** True once the task reached a final state. */
@@ -71,7 +57,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Cancels the task if it has not started yet; returns whether it is cancelled. */
   cancel(): boolean {
-    return this.host.cancelTask(this.id);
+    return this[NODE_OUTPUT].cancel(this.ref);
   }
 
   /**
@@ -79,18 +65,20 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * Throws `FutureNotDoneError` before the task is done (await the future to wait).
    */
   result(): T {
+    const graph = this[NODE_OUTPUT];
     const state = this.state;
-    if (state === 'succeeded' || state === 'cached') return this.host.resultOf(this.id) as T;
-    if (!DONE.has(state)) throw new FutureNotDoneError(this.host.describe(this.id), state);
-    throw this.host.errorOf(this.id);
+    if (state === 'succeeded' || state === 'cached') return graph.resultOf(this.ref) as T;
+    if (!DONE.has(state)) throw new FutureNotDoneError(graph.describe(this.ref), state);
+    throw graph.errorOf(this.ref);
   }
 
   /** The task's error, or undefined when it succeeded. Throws `FutureNotDoneError` before it is done. */
   exception(): Error | undefined {
+    const graph = this[NODE_OUTPUT];
     const state = this.state;
     if (state === 'succeeded' || state === 'cached') return undefined;
-    if (!DONE.has(state)) throw new FutureNotDoneError(this.host.describe(this.id), state);
-    return this.host.errorOf(this.id);
+    if (!DONE.has(state)) throw new FutureNotDoneError(graph.describe(this.ref), state);
+    return graph.errorOf(this.ref);
   }
 
   // biome-ignore lint/suspicious/noThenProperty: a future is awaitable by design.
@@ -98,20 +86,25 @@ export class Future<T = unknown> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    const graph = this[NODE_OUTPUT];
     const scope = submitScope.getStore();
-    const mine = scope !== undefined && scope.runId === this.host.runId;
+    // A task of the same run that awaits waits through its own graph, which
+    // knows it as the waiter (and gives back its slot meanwhile).
+    const mine = scope !== undefined && scope.graph.runId === graph.runId;
     return new Promise<T>((resolve, reject) => {
-      this.host.wait(
-        this.id,
-        resolve as (v: unknown) => void,
-        reject,
-        mine ? scope.parentId : -1,
-        mine ? scope.attempt : 0,
-      );
+      if (mine) {
+        scope.graph.wait(
+          this.ref,
+          resolve as (v: unknown) => void,
+          reject,
+          scope.parentId,
+          scope.attempt,
+        );
+      } else graph.wait(this.ref, resolve as (v: unknown) => void, reject, -1, 0);
     }).then(onfulfilled, onrejected);
   }
 
   toString(): string {
-    return `Future(${this.host.describe(this.id)}, ${this.state})`;
+    return `Future(${this[NODE_OUTPUT].describe(this.ref)}, ${this.state})`;
   }
 }

@@ -4,15 +4,17 @@
  * the run store recorded.
  */
 import { fileURLToPath } from 'node:url';
-import { emptyStream } from '../../coordinator/helpers.ts';
-import { Run } from '../../coordinator/run.ts';
-import type { Resolved, RunHandle, RunOptions } from '../../coordinator/run-options.ts';
-import { WeftError } from '../../errors/base.ts';
+import type { RunOptions } from '../../coordinator/run-options.ts';
+import { startGraph } from '../../coordinator/start.ts';
 import { eventStream } from '../../events/bus.ts';
 import type { RunEvent } from '../../events/events.ts';
 import { callerModule } from '../../util/caller-module.ts';
+import { submitScope } from '../../vocabulary/scope.ts';
+import type { Resolved, RunHandle } from './handle.ts';
+import { emptyStream, resolveFutures } from './resolve.ts';
 
-export type { Resolved, RunHandle, RunOptions } from '../../coordinator/run-options.ts';
+export type { RunOptions } from '../../coordinator/run-options.ts';
+export type { Resolved, RunHandle } from './handle.ts';
 
 /**
  * Runs `main` as a workflow and returns its value once every task it (and
@@ -74,30 +76,21 @@ function begin<T>(
   options: RunOptions,
   caller: string | undefined,
 ): RunHandle<Resolved<Awaited<T>>> {
-  const importing = (globalThis as Record<symbol, unknown>)[Symbol.for('weft.importingTaskModule')];
-  if (importing !== undefined) {
-    throw new WeftError(
-      'WEFT_RUN_IN_WORKER',
-      `run() was called while a weft worker imported the task module ${String(importing)}: the ` +
-        'module starts its workflow at top level. Start it only when the module is the entry ' +
-        'point: if (import.meta.main) await run(main)',
-    );
-  }
   const workflow = options.workflow ?? caller;
-  const run = new Run(
+  const run = startGraph<Resolved<Awaited<T>>>(
+    (scope) => submitScope.run(scope, main),
     workflow?.startsWith('file:') ? { ...options, workflow: fileURLToPath(workflow) } : options,
+    resolveFutures,
   );
-  const result = run.execute(main as () => unknown) as Promise<Resolved<Awaited<T>>>;
-  result.catch(() => {}); // observed through result(); never an unhandled rejection
   let events: AsyncIterable<RunEvent> | undefined;
   return {
-    id: run.runId,
+    id: run.id,
     get events() {
       events ??= run.ended ? emptyStream() : eventStream(run.bus);
       return events;
     },
     cancel: (reason = 'cancelled by RunHandle.cancel()') => run.cancel(reason),
-    result: () => result,
+    result: () => run.result,
     taskId: (label) => run.labels.get(label),
   };
 }

@@ -5,7 +5,7 @@
 import { NoActiveRunError } from '../../errors/errors.ts';
 import { submitScope } from '../../vocabulary/scope.ts';
 import type { AnyArgs, Task } from '../../vocabulary/task.ts';
-import type { Future } from './future.ts';
+import { Future } from './future.ts';
 
 /**
  * A value, or a future of it, or (for arrays and plain objects) a structure
@@ -43,7 +43,8 @@ export function submit<A extends AnyArgs, R>(
       typeof (task as { name?: unknown })?.name === 'string' ? task.name : 'task',
     );
   }
-  return scope.submit(task as Task, args, scope.parentId) as Future<R>;
+  const graph = scope.graph;
+  return new Future<R>(graph, graph.add({ task: task as Task, args, parent: scope.parentId }));
 }
 
 type Values<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };

@@ -6,10 +6,23 @@
  * whose histories hold its task events), merged with the run's logs and
  * run events in the batch's seq range, until the limit is reached.
  */
+
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { StoredEvent, StoredLog } from '../run-store.ts';
 import type { CheckedEventQuery } from '../run-store-errors.ts';
 import { TASK_TYPES } from './protocol.ts';
-import type { SqliteQueries } from './queries.ts';
+
+/**
+ * What reading events needs of the store's queries (`SqliteQueries`), kept
+ * to these few methods so that the two files do not import each other.
+ */
+export interface EventReader<Row> {
+  taskRow(runId: string, taskId: number): Row | undefined;
+  taskEvents(runId: string, row: Row): StoredEvent[];
+  statement(sql: string): StatementSync;
+  get(sql: string, ...args: SQLInputValue[]): unknown;
+  all(sql: string, ...args: SQLInputValue[]): unknown[];
+}
 
 interface LogRow {
   seq: number;
@@ -39,8 +52,8 @@ function logEvent(runId: string, r: LogRow): StoredLog {
 }
 
 /** The events of run `runId` (key `key`) the checked query asks for, in seq order. */
-export function readEvents(
-  q_: SqliteQueries,
+export function readEvents<Row>(
+  q_: EventReader<Row>,
   runId: string,
   key: number,
   q: CheckedEventQuery,
@@ -83,8 +96,8 @@ export function readEvents(
 }
 
 /** The events of a whole run in seq order, batch by batch, from `afterSeq` on. */
-function walk(
-  q_: SqliteQueries,
+function walk<Row>(
+  q_: EventReader<Row>,
   runId: string,
   key: number,
   q: CheckedEventQuery,
@@ -136,8 +149,8 @@ function walk(
   return out;
 }
 
-function runEvents(
-  q_: SqliteQueries,
+function runEvents<Row>(
+  q_: EventReader<Row>,
   runId: string,
   key: number,
   after: number,

@@ -11,13 +11,6 @@ export {
   type CommandSpecFn,
   command,
 } from './command/command.ts';
-export {
-  CommandFailedError,
-  CommandInputMissingError,
-  CommandNotFoundError,
-  CommandOutputMissingError,
-  SpawnServerDiedError,
-} from './command/errors.ts';
 export { defineConfig, type WeftConfig } from './config/define-config.ts';
 export { findConfigFile, loadConfigFile } from './config/load-config.ts';
 export {
@@ -27,7 +20,24 @@ export {
   serializeError,
   WeftError,
 } from './errors/base.ts';
-export * from './errors/errors.ts';
+export {
+  CommandFailedError,
+  CommandInputMissingError,
+  CommandNotFoundError,
+  CommandOutputMissingError,
+  SpawnServerDiedError,
+} from './errors/command.ts';
+export {
+  ConfigError,
+  ConfigFileError,
+  MissingResourceError,
+  NotProcessSafeError,
+  ResourceCreateError,
+  ResourceCycleError,
+  ResourceSetError,
+} from './errors/resources.ts';
+export * from './errors/run.ts';
+export { RunNotFoundError, RunStillRunningError } from './errors/store.ts';
 export type * from './events/events.ts';
 export type { Capacity, Executor, Invocation } from './executor/executor.ts';
 export { createInlineExecutor, type InlineOptions } from './executor/inline.ts';
@@ -71,15 +81,6 @@ export {
 export { type Futurable, type FuturableArgs, gather, submit } from './frontends/futures/submit.ts';
 export { Graph } from './graph/graph.ts';
 export {
-  ConfigError,
-  ConfigFileError,
-  MissingResourceError,
-  NotProcessSafeError,
-  ResourceCreateError,
-  ResourceCycleError,
-  ResourceSetError,
-} from './resources/errors.ts';
-export {
   type Disposing,
   type ResourceContext,
   type ResourceDefinition,
@@ -91,7 +92,6 @@ export {
 } from './resources/resource.ts';
 export { type ResourceSet, type ResourceValues, resourceSet } from './resources/resource-set.ts';
 export type { ArtifactStore } from './store/artifact-store.ts';
-export { RunNotFoundError, RunStillRunningError } from './store/errors.ts';
 export type * from './store/run-store.ts';
 export {
   acquireSqliteStore,

@@ -5,22 +5,15 @@
  * Ctrl-C. A weft error is shown as `error: <message>`; anything else with
  * its stack.
  */
-import { isWeftError, WeftError } from '../errors/base.ts';
+import { isWeftError } from '../errors/base.ts';
+import { UsageError } from '../errors/usage.ts';
+
+export { UsageError } from '../errors/usage.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERRUPTED = 130;
-
-/** A bad command line, a missing file, a workflow without a main function. Exits 2. */
-export class UsageError extends WeftError {
-  /** Shown after the message (an import error's stack). */
-  readonly detail: string | undefined;
-  constructor(message: string, options?: { cause?: unknown; detail?: string }) {
-    super('WEFT_USAGE', message, options);
-    this.detail = options?.detail;
-  }
-}
 
 /** Codes of errors that mean "fix the command line or the configuration": exit 2. */
 const USAGE_CODES = new Set([

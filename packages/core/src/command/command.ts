@@ -7,6 +7,7 @@
  * that other tasks (and commands) can take them as inputs.
  */
 import { resolve } from 'node:path';
+import { CommandFailedError, formatArgv } from '../errors/command.ts';
 import { callerModule } from '../util/caller-module.ts';
 import {
   type AnyArgs,
@@ -16,7 +17,6 @@ import {
   type TaskFiles,
   type TaskOptions,
 } from '../vocabulary/task.ts';
-import { CommandFailedError, formatArgv } from './errors.ts';
 import { checkInputs, checkOutputs } from './files.ts';
 import { runProgram } from './spawn.ts';
 import { type CommandSpec, type CompiledSpec, compileSpec } from './spec.ts';

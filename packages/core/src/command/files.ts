@@ -4,7 +4,7 @@
  * outputs after it ends.
  */
 import { access } from 'node:fs/promises';
-import { CommandInputMissingError, CommandOutputMissingError } from './errors.ts';
+import { CommandInputMissingError, CommandOutputMissingError } from '../errors/command.ts';
 
 /** The first of `paths` (absolute) that does not exist, in their order, or undefined. */
 async function firstMissing(paths: readonly string[]): Promise<string | undefined> {

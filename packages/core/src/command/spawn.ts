@@ -8,9 +8,9 @@
  * (`spawn-server/`), which spares this process a fork of itself per program.
  */
 import { stat } from 'node:fs/promises';
-import { CancelledError } from '../errors/errors.ts';
+import { CommandNotFoundError, formatArgv, SpawnServerDiedError } from '../errors/command.ts';
+import { CancelledError } from '../errors/run.ts';
 import { OutputCapture } from './capture.ts';
-import { CommandNotFoundError, formatArgv, SpawnServerDiedError } from './errors.ts';
 import type { Launcher } from './launch.ts';
 import { launchOnServer } from './spawn-server/servers.ts';
 

@@ -5,7 +5,7 @@
  * default filled in. Paths stay as written; they are resolved when the
  * command runs, against its working directory.
  */
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 
 /** The program a command task runs, with its files and its environment. */

@@ -3,8 +3,9 @@
  * `defineConfig({ modes, defaultMode, config })`: the shape of
  * `weft.config.ts`, in the style of vite and vitest.
  */
+
+import { ConfigFileError } from '../errors/resources.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';
-import { ConfigFileError } from '../resources/errors.ts';
 import { isResourceSet, type ResourceSet } from '../resources/resource-set.ts';
 
 export interface WeftConfig {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigFileError } from '../resources/errors.ts';
+import { ConfigFileError } from '../errors/resources.ts';
 import type { ResourceSet } from '../resources/resource-set.ts';
 import { defineConfig, type WeftConfig } from './define-config.ts';
 

@@ -7,7 +7,7 @@
  * environment and overrides are parsed as JSON when they are JSON, else kept
  * as strings.
  */
-import { ConfigFileError } from '../resources/errors.ts';
+import { ConfigFileError } from '../errors/resources.ts';
 
 export type ConfigTree = Record<string, unknown>;
 

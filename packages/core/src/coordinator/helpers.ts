@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describeValue } from '../errors/base.ts';
-import { NotATaskError } from '../errors/errors.ts';
+import { NotATaskError } from '../errors/run.ts';
 
 export function notATask(value: unknown): NotATaskError {
   const what = describeValue(value);

@@ -8,13 +8,13 @@
 import { hostname } from 'node:os';
 import { argsHash } from '../cache/args-hash.ts';
 import { type CacheMode, TaskCache } from '../cache/task-cache.ts';
+import { RunNotFoundError, RunStillRunningError } from '../errors/store.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { RunStarted } from '../events/events.ts';
 import type { ResourceScope } from '../resources/scope.ts';
 import type { DispatchBehaviour } from '../scheduler/behaviours.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
-import { RunNotFoundError, RunStillRunningError } from '../store/errors.ts';
 import { RunRecorder } from '../store/recorder.ts';
 import { withOutputs } from '../store/result-codec.ts';
 import { ResumeIndex } from '../store/resume-index.ts';

@@ -8,7 +8,7 @@ import {
   MissingResourceError,
   NotProcessSafeError,
   ResourceSetError,
-} from '../resources/errors.ts';
+} from '../errors/resources.ts';
 import type { ResourceScope } from '../resources/scope.ts';
 import type { Task } from '../vocabulary/task.ts';
 

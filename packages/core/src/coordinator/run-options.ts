@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { CACHE_MODES, type CacheMode } from '../cache/task-cache.ts';
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 import type { EventListener } from '../events/events.ts';
 import type { ExecutorChoice } from '../executor/kinds.ts';
 import type { ResourceSet } from '../resources/resource-set.ts';

@@ -15,7 +15,7 @@ import {
   RunCancelledError,
   RunFailedError,
   RunFinishedError,
-} from '../errors/errors.ts';
+} from '../errors/run.ts';
 import { EventBus } from '../events/bus.ts';
 import type { RunEvent, RunStarted } from '../events/events.ts';
 import { scanArgs } from '../scheduler/args.ts';

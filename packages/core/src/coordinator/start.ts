@@ -6,7 +6,7 @@
  * running tasks) is final. Every front end starts its runs this way: futures
  * (`run(main)`), targets, steps, imported graphs.
  */
-import { RunInWorkerError } from '../errors/errors.ts';
+import { RunInWorkerError } from '../errors/run.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
 import { Run } from './run.ts';

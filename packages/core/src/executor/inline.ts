@@ -4,7 +4,7 @@
  * most `concurrency` at once. The reference implementation of `Executor`.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 import { submitScope } from '../vocabulary/scope.ts';
 import type { Capacity, Executor, Invocation } from './executor.ts';
 

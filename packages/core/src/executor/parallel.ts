@@ -14,7 +14,7 @@ export {
   WorkerDiedError,
   WorkerMismatchError,
   WorkerStartError,
-} from './pool/errors.ts';
+} from '../errors/worker.ts';
 export type { ParallelExecutor } from './pool/executor.ts';
 export type { ParallelOptions, ProcessesOptions } from './pool/options.ts';
 export { checkSerializable } from './pool/serializable.ts';

@@ -5,7 +5,7 @@
  * `artifacts`, `logger`). Exactly one executor per set, under `executor`
  * (the in-process executor when the set has none).
  */
-import { ResourceCycleError, ResourceSetError } from './errors.ts';
+import { ResourceCycleError, ResourceSetError } from '../errors/resources.ts';
 import { isResourceDefinition, type ResourceDefinition } from './resource.ts';
 
 /** Names with a meaning to the engine. */

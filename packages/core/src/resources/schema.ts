@@ -5,7 +5,7 @@
  * never the value itself.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from '../errors/resources.ts';
 
 /** The validated (and possibly transformed) config, or a `ConfigError`. */
 export async function validateConfig(

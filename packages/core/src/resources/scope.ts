@@ -6,8 +6,8 @@
  */
 
 import { serializeError } from '../errors/base.ts';
+import { MissingResourceError, ResourceCreateError } from '../errors/resources.ts';
 import type { Logger } from '../vocabulary/logger.ts';
-import { MissingResourceError, ResourceCreateError } from './errors.ts';
 import { isDisposing, type ResourceContext } from './resource.ts';
 import { creationOrder, type ResourceSet } from './resource-set.ts';
 import { validateConfig } from './schema.ts';

@@ -5,7 +5,7 @@
  * replacing them by the nodes' values at dispatch.
  */
 import { describeValue } from '../errors/base.ts';
-import { InvalidArgumentError } from '../errors/errors.ts';
+import { InvalidArgumentError } from '../errors/run.ts';
 import { NODE_OUTPUT, type NodeGraph, type NodeOutput } from '../vocabulary/node.ts';
 
 /** How much work resolving a node's arguments takes. */

@@ -3,7 +3,7 @@
  * What a failed attempt's error means to the scheduler.
  */
 import { describeValue, isWeftError } from '../errors/base.ts';
-import { NonErrorThrownError } from '../errors/errors.ts';
+import { NonErrorThrownError } from '../errors/run.ts';
 
 /** The thrown value as an Error (a non-Error becomes a NonErrorThrownError). */
 export function toError(thrown: unknown, task: string): Error {

@@ -14,7 +14,7 @@
  *   It is synchronous and must not throw; it decides for the task alone.
  * - A chain holds each behaviour name once.
  */
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
 import type { Task } from '../vocabulary/task.ts';
 

@@ -7,7 +7,7 @@
  * one cpu), so that no task runs for free.
  */
 
-import { UnsatisfiableRequirementsError } from '../errors/errors.ts';
+import { UnsatisfiableRequirementsError } from '../errors/run.ts';
 import type { Capacity } from '../executor/executor.ts';
 import { type CompiledRequirements, requirementsOf } from '../vocabulary/requirements.ts';
 

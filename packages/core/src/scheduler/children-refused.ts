@@ -4,7 +4,7 @@
  * (a whole graph handed to a batch system before it runs): adding a node
  * fails, saying why; everything else reads the run's graph.
  */
-import { ChildrenNotCarriedError } from '../errors/errors.ts';
+import { ChildrenNotCarriedError } from '../errors/run.ts';
 import type { NodeGraph, NodeSpec } from '../vocabulary/node.ts';
 
 export function refusingChildren(graph: NodeGraph, executor: string): NodeGraph {

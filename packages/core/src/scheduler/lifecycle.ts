@@ -7,7 +7,7 @@
  * the transition table and emits the event. The scheduler adds dispatch on
  * top of it.
  */
-import { InternalError } from '../errors/errors.ts';
+import { InternalError } from '../errors/run.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Executor } from '../executor/executor.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';

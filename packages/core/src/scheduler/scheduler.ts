@@ -8,7 +8,7 @@
  * endings live in `lifecycle.ts`; this part adds tasks and dispatches them.
  */
 
-import { CancelledError, formatTask, TimeoutError } from '../errors/errors.ts';
+import { CancelledError, formatTask, TimeoutError } from '../errors/run.ts';
 import type { NodeGraph } from '../vocabulary/node.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
 import {

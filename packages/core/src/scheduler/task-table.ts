@@ -14,7 +14,7 @@ import {
   type TaskFailure,
   type TaskRef,
   UpstreamFailedError,
-} from '../errors/errors.ts';
+} from '../errors/run.ts';
 import { Graph } from '../graph/graph.ts';
 import {
   CANCELLED,

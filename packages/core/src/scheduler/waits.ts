@@ -6,7 +6,7 @@
  * starve them of capacity; a wait that would close a cycle (through inputs
  * and other waits) is refused with a CycleError instead of never ending.
  */
-import { CycleError, type TaskRef } from '../errors/errors.ts';
+import { CycleError, type TaskRef } from '../errors/run.ts';
 import { isTerminal, PENDING, RUNNING } from '../vocabulary/state.ts';
 import { findWaitCycle, Suspensions } from './suspensions.ts';
 

@@ -14,8 +14,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { ArtifactMissingError } from '../errors/store.ts';
 import { hashBytes } from '../util/hash.ts';
-import { ArtifactMissingError, assertArtifactHash } from './artifact-errors.ts';
+import { assertArtifactHash } from './artifact-errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 
 /** `putFile` copies in chunks of this size. */

@@ -6,9 +6,10 @@
  * writer applies each event at once, so everything is visible before
  * `flush()` is even called, and a batch is trivially atomic.
  */
+
+import { RunAlreadyOpenError, RunNotFoundError, RunStoreClosedError } from '../errors/store.ts';
 import { STATE_NAMES } from '../vocabulary/state.ts';
 import { attemptsOf } from './attempts.ts';
-import { RunNotFoundError } from './errors.ts';
 import {
   addEvent,
   copyResult,
@@ -42,8 +43,6 @@ import {
   checkRunQuery,
   checkTaskId,
   checkTaskQuery,
-  RunAlreadyOpenError,
-  RunStoreClosedError,
 } from './run-store-errors.ts';
 import { countsByState, INTERRUPTED, isUnfinished } from './task-fold.ts';
 

@@ -7,9 +7,10 @@
  * applies each event at once.
  */
 import { describeValue } from '../errors/base.ts';
+import { RunStoreInputError } from '../errors/store.ts';
 import type { RunEvent } from '../events/events.ts';
 import type { RunInfo, RunState, RunWriter, StoredResult } from './run-store.ts';
-import { checkFinalState, RunStoreInputError } from './run-store-errors.ts';
+import { checkFinalState } from './run-store-errors.ts';
 import { STATE_AFTER, TaskFold } from './task-fold.ts';
 
 export interface MemTask {

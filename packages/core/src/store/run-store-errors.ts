@@ -1,86 +1,15 @@
 /**
  * @module
- * The run stores' own errors (codes `WEFT_STORE_*`), and the checks of query
- * arguments both stores share, so that the memory and the SQLite store
- * refuse the same bad input with the same message.
+ * The checks of query arguments both run stores share, so that the memory
+ * and the SQLite store refuse the same bad input with the same message
+ * (their errors are in `errors/store.ts`).
  */
-import { describeValue, WeftError } from '../errors/base.ts';
+import { describeValue } from '../errors/base.ts';
+import { RunStoreInputError } from '../errors/store.ts';
 import type { RunEvent } from '../events/events.ts';
 import { EVENT_TYPES } from '../events/events.ts';
 import { STATE_NAMES } from '../vocabulary/state.ts';
 import type { EventQuery, LogQuery, RunQuery, RunState, TaskQuery } from './run-store.ts';
-
-/** A query, an event or a call the store cannot accept (a bad limit, an event of another run). */
-export class RunStoreInputError extends WeftError {
-  constructor(message: string) {
-    super('WEFT_STORE_BAD_INPUT', message);
-  }
-}
-
-/** The store was used after it was closed. */
-export class RunStoreClosedError extends WeftError {
-  readonly location: string;
-  constructor(location: string) {
-    super('WEFT_STORE_CLOSED', `the run store ${location} is closed`);
-    this.location = location;
-  }
-}
-
-/** `openRun` for a run this store object is still writing. */
-export class RunAlreadyOpenError extends WeftError {
-  readonly runId: string;
-  constructor(runId: string, location: string) {
-    super(
-      'WEFT_STORE_RUN_OPEN',
-      `run ${runId} is already being written through this store (${location}); close its writer first`,
-    );
-    this.runId = runId;
-  }
-}
-
-/** The database was written by a newer weft: its schema version is above what this code knows. */
-export class RunStoreTooNewError extends WeftError {
-  readonly file: string;
-  readonly found: number;
-  readonly supported: number;
-  constructor(file: string, found: number, supported: number) {
-    super(
-      'WEFT_STORE_TOO_NEW',
-      `the run store ${file} has schema version ${found}, newer than this weft supports (${supported}); ` +
-        'upgrade weft, or use another store file',
-    );
-    this.file = file;
-    this.found = found;
-    this.supported = supported;
-  }
-}
-
-/** The database could not be opened (not a database, no permission). */
-export class RunStoreOpenError extends WeftError {
-  readonly file: string;
-  constructor(file: string, message: string, options?: { cause?: unknown }) {
-    super('WEFT_STORE_OPEN_FAILED', `could not open the run store ${file}: ${message}`, options);
-    this.file = file;
-  }
-}
-
-/** Writing a run's events failed (the database's message is kept); later writes are refused. */
-export class RunStoreWriteError extends WeftError {
-  readonly file: string;
-  readonly runId: string;
-  constructor(file: string, runId: string, message: string) {
-    super('WEFT_STORE_WRITE_FAILED', `writing run ${runId} to ${file} failed: ${message}`);
-    this.file = file;
-    this.runId = runId;
-  }
-}
-
-/** What the store read back cannot be what it wrote (a damaged database). */
-export class RunStoreCorruptError extends WeftError {
-  constructor(message: string) {
-    super('WEFT_STORE_CORRUPT', message);
-  }
-}
 
 /** Queries with their defaults applied and their arguments checked. */
 export interface CheckedPage {

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWeftError, serializeError } from '../errors/base.ts';
-import { ArtifactMissingError, InvalidArtifactHashError } from '../store/artifact-errors.ts';
+import { ArtifactMissingError, InvalidArtifactHashError } from '../errors/store.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
 
 export interface ArtifactStoreContractOptions {

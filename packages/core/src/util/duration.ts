@@ -3,7 +3,7 @@
  * Durations as users write them: a number of milliseconds, or a string such
  * as `'250ms'`, `'30s'`, `'5m'`, `'1h'`, `'1.5s'`.
  */
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 
 /** A duration: milliseconds, or a number with a unit (`ms`, `s`, `m`, `h`). */
 export type Duration = number | `${number}${'ms' | 's' | 'm' | 'h'}`;

@@ -5,7 +5,7 @@
  * requirements fit in what is free, and refuses at submit a task that could
  * never fit.
  */
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 
 /** What one task needs while it runs. Custom keys are allowed (`{ licenses: 1 }`). */
 export interface Requirements {

@@ -4,7 +4,7 @@
  * function with a stable name; `submit` turns a call of it into a node of the
  * run's graph. Options are compiled once here, never on the hot path.
  */
-import { InvalidOptionError } from '../errors/errors.ts';
+import { InvalidOptionError } from '../errors/run.ts';
 import { callerModule } from '../util/caller-module.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
 import type { Logger } from './logger.ts';

@@ -8,8 +8,8 @@
  */
 
 import { describeValue, deserializeError, serializeError } from '../errors/base.ts';
-import { InvalidArgumentError, NotATaskError } from '../errors/errors.ts';
-import { UnserializableValueError } from '../executor/pool/errors.ts';
+import { InvalidArgumentError, NotATaskError } from '../errors/run.ts';
+import { UnserializableValueError } from '../errors/worker.ts';
 import type { FromWorker, FuturePath, ToWorker, WorkerInit } from '../executor/pool/protocol.ts';
 import { findUnserializable } from '../executor/pool/serializable.ts';
 import type { LogFields, LogRecord } from '../vocabulary/logger.ts';

@@ -5,7 +5,7 @@
  * the one the coordinator hashed, and finds tasks among its exports by name.
  */
 
-import { ModuleChangedError, TaskNotImportableError } from '../executor/pool/errors.ts';
+import { ModuleChangedError, TaskNotImportableError } from '../errors/worker.ts';
 import { moduleHash } from '../executor/pool/module-hash.ts';
 import { exportedTasks } from '../executor/pool/task-exports.ts';
 import type { Task } from '../vocabulary/task.ts';

@@ -14,8 +14,8 @@
  * A future is for the task that made it: once that task ends, the worker
  * forgets its nodes.
  */
-import { FutureNotDoneError, UnknownNodeError } from '../errors/errors.ts';
-import { FutureIdPendingError } from '../executor/pool/errors.ts';
+import { FutureNotDoneError, UnknownNodeError } from '../errors/run.ts';
+import { FutureIdPendingError } from '../errors/worker.ts';
 import { DONE_STATES as DONE, type TaskState } from '../vocabulary/state.ts';
 
 interface Entry {

@@ -9,7 +9,7 @@
  * of futures.
  */
 import { serializeError } from '../../errors/base.ts';
-import { ParentFinishedError, UnknownNodeError } from '../../errors/errors.ts';
+import { ParentFinishedError, UnknownNodeError } from '../../errors/run.ts';
 import { type NodeGraph, outputOf } from '../../vocabulary/node.ts';
 import type { AnyArgs } from '../../vocabulary/task.ts';
 import type { Call, Connection } from './connection.ts';

@@ -5,9 +5,10 @@
  * synchronous test the run makes at submit for executors that run tasks
  * outside the coordinator.
  */
+
+import { PoolInWorkerError } from '../../errors/worker.ts';
 import type { Task } from '../../vocabulary/task.ts';
 import type { Capacity, Executor, Invocation } from '../executor.ts';
-import { PoolInWorkerError } from './errors.ts';
 import { importableModule } from './modules.ts';
 import type { CompiledParallelOptions } from './options.ts';
 import { Pool } from './pool.ts';

@@ -17,8 +17,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { TaskNotImportableError } from '../../errors/worker.ts';
 import type { Task } from '../../vocabulary/task.ts';
-import { TaskNotImportableError } from './errors.ts';
 import { moduleHash } from './module-hash.ts';
 import { exportedTasks } from './task-exports.ts';
 

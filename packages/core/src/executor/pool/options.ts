@@ -5,7 +5,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { InvalidOptionError } from '../../errors/errors.ts';
+import { InvalidOptionError } from '../../errors/run.ts';
 import { type Duration, parseDuration } from '../../util/duration.ts';
 import { weftVersion } from '../../vocabulary/version.ts';
 

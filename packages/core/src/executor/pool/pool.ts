@@ -15,11 +15,7 @@
  *   setup), and stops those still there after a grace period.
  */
 import { deserializeError, serializeError } from '../../errors/base.ts';
-import { formatTask } from '../../errors/errors.ts';
-import type { ResourceSource } from '../../resources/source.ts';
-import type { Invocation } from '../executor.ts';
-import { submitFromWorker, waitFromWorker } from './children.ts';
-import { type Call, Connection } from './connection.ts';
+import { formatTask } from '../../errors/run.ts';
 import {
   describeDeath,
   PoolClosedError,
@@ -28,7 +24,11 @@ import {
   WorkerDiedError,
   WorkerMismatchError,
   WorkerStartError,
-} from './errors.ts';
+} from '../../errors/worker.ts';
+import type { ResourceSource } from '../../resources/source.ts';
+import type { Invocation } from '../executor.ts';
+import { submitFromWorker, waitFromWorker } from './children.ts';
+import { type Call, Connection } from './connection.ts';
 import { coordinatorHash, importableModule } from './modules.ts';
 import type { CompiledParallelOptions } from './options.ts';
 import { flushOutput, writeOutput } from './output.ts';

@@ -9,8 +9,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WorkerDeath } from '../../errors/worker.ts';
 import { setRef } from '../../util/ref.ts';
-import type { WorkerDeath } from './errors.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Runtime, SpawnOptions, WorkerEvents, WorkerHandle } from './runtime.ts';
 

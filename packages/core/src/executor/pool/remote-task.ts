@@ -6,7 +6,7 @@
  * imports the real one.
  */
 
-import { RemoteTaskError } from '../../errors/errors.ts';
+import { RemoteTaskError } from '../../errors/run.ts';
 import type { CompiledTaskOptions, SubmitOptions, Task } from '../../vocabulary/task.ts';
 
 // The brand `isTask` recognises across copies of weft (see vocabulary/task.ts).

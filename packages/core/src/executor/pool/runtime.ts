@@ -5,7 +5,7 @@
  * runtime starts one worker and reports its messages, its raw output and
  * its death; the pool does the rest the same way for both.
  */
-import type { WorkerDeath } from './errors.ts';
+import type { WorkerDeath } from '../../errors/worker.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
 /** What a runtime reports about one worker. */

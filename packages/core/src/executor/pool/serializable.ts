@@ -10,8 +10,9 @@
  * The same walk finds the futures among a worker's submit arguments and the
  * large binary buffers a result can transfer instead of copying.
  */
+
+import { UnserializableValueError } from '../../errors/worker.ts';
 import { isNodeOutput } from '../../vocabulary/node.ts';
-import { UnserializableValueError } from './errors.ts';
 
 /** A key on the way to a value: an index, a property, or (prefixed with `\0`) text as is. */
 export type PathPart = string | number;

@@ -6,7 +6,7 @@
  * `worker.terminate()`.
  */
 import { Worker } from 'node:worker_threads';
-import type { WorkerDeath } from './errors.ts';
+import type { WorkerDeath } from '../../errors/worker.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Runtime, SpawnOptions, WorkerEvents, WorkerHandle } from './runtime.ts';
 

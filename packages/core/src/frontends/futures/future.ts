@@ -10,7 +10,7 @@
  * coordinator took the submit), `id` throws `FutureIdPendingError`, and
  * `state` is the state last heard there; see `NodeGraph`.
  */
-import { FutureNotDoneError } from '../../errors/errors.ts';
+import { FutureNotDoneError } from '../../errors/run.ts';
 import { NODE_OUTPUT, type NodeGraph, type NodeOutput } from '../../vocabulary/node.ts';
 import { submitScope } from '../../vocabulary/scope.ts';
 import { DONE_STATES as DONE, type TaskState } from '../../vocabulary/state.ts';

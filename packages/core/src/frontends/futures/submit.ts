@@ -2,7 +2,7 @@
  * @module
  * `submit(task, ...args)` and `gather(...)`: the future-based front end.
  */
-import { NoActiveRunError } from '../../errors/errors.ts';
+import { NoActiveRunError } from '../../errors/run.ts';
 import { submitScope } from '../../vocabulary/scope.ts';
 import type { AnyArgs, Task } from '../../vocabulary/task.ts';
 import { Future } from './future.ts';

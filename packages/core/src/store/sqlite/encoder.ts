@@ -7,9 +7,9 @@
  * a new one.
  */
 import { describeValue } from '../../errors/base.ts';
+import { RunStoreInputError } from '../../errors/store.ts';
 import type { RunEvent, TaskSubmitted } from '../../events/events.ts';
 import type { StoredResult } from '../run-store.ts';
-import { RunStoreInputError } from '../run-store-errors.ts';
 import {
   type BatchMessage,
   C_CACHED,

@@ -13,8 +13,9 @@
  *   and requirements as JSON strings, a retry delay as float64.
  * Name and label are not repeated per event: they are the task's (its row).
  */
+
+import { RunStoreCorruptError } from '../../errors/store.ts';
 import type { StoredEvent } from '../run-store.ts';
-import { RunStoreCorruptError } from '../run-store-errors.ts';
 import {
   C_CACHED,
   C_CANCELLED,

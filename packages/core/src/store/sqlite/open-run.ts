@@ -9,10 +9,10 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { describeValue } from '../../errors/base.ts';
+import { RunStoreInputError } from '../../errors/store.ts';
 import type { TaskEvent } from '../../events/events.ts';
 import { CANCELLED, PENDING, READY, RUNNING, STATE_NAMES } from '../../vocabulary/state.ts';
 import type { RunInfo } from '../run-store.ts';
-import { RunStoreInputError } from '../run-store-errors.ts';
 import { INTERRUPTED, TaskFold } from '../task-fold.ts';
 import { ByteWriter, decodeHistory } from './history.ts';
 import { C_CANCELLED } from './protocol.ts';

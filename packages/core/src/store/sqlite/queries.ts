@@ -7,6 +7,7 @@
  * tasks each batch touched), merged with its logs and run events.
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { RunStoreCorruptError } from '../../errors/store.ts';
 import type { TaskEvent } from '../../events/events.ts';
 import { STATE_NAMES } from '../../vocabulary/state.ts';
 import { attemptsOf } from '../attempts.ts';
@@ -20,11 +21,7 @@ import type {
   TaskQuery,
   TaskRecord,
 } from '../run-store.ts';
-import {
-  type CheckedEventQuery,
-  type CheckedPage,
-  RunStoreCorruptError,
-} from '../run-store-errors.ts';
+import type { CheckedEventQuery, CheckedPage } from '../run-store-errors.ts';
 import { countsByState, TaskFold } from '../task-fold.ts';
 import { readEvents } from './event-queries.ts';
 import { decodeHistory } from './history.ts';

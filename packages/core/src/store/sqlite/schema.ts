@@ -23,7 +23,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { RunStoreOpenError, RunStoreTooNewError } from '../run-store-errors.ts';
+import { RunStoreOpenError, RunStoreTooNewError } from '../../errors/store.ts';
 
 type Migration = (db: DatabaseSync) => void;
 

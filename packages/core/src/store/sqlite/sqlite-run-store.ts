@@ -19,8 +19,13 @@
 import { resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { describeValue } from '../../errors/base.ts';
-import { InvalidOptionError } from '../../errors/errors.ts';
-import { RunNotFoundError } from '../errors.ts';
+import { InvalidOptionError } from '../../errors/run.ts';
+import {
+  RunAlreadyOpenError,
+  RunNotFoundError,
+  RunStoreClosedError,
+  RunStoreWriteError,
+} from '../../errors/store.ts';
 import type {
   AttemptRecord,
   EventQuery,
@@ -43,9 +48,6 @@ import {
   checkRunQuery,
   checkTaskId,
   checkTaskQuery,
-  RunAlreadyOpenError,
-  RunStoreClosedError,
-  RunStoreWriteError,
 } from '../run-store-errors.ts';
 import { WriteChannel } from './channel.ts';
 import { recordOpen } from './open-run.ts';

@@ -7,9 +7,11 @@
  * the worker writes it in one transaction. `flush()` posts what is queued
  * and waits for the worker to acknowledge it.
  */
+
+import { RunStoreInputError, RunStoreWriteError } from '../../errors/store.ts';
 import type { RunEvent } from '../../events/events.ts';
 import type { RunState, RunWriter, StoredResult } from '../run-store.ts';
-import { checkFinalState, RunStoreInputError, RunStoreWriteError } from '../run-store-errors.ts';
+import { checkFinalState } from '../run-store-errors.ts';
 import type { WriteChannel } from './channel.ts';
 import { BatchEncoder } from './encoder.ts';
 

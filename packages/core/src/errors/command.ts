@@ -4,7 +4,7 @@
  * message names (the argv, the path, the exit code) in fields, so that tools
  * can use them after the error crossed a thread or a process.
  */
-import { WeftError } from '../errors/base.ts';
+import { WeftError } from './base.ts';
 
 /** The program ran and failed: a non-zero exit code, or death by a signal. */
 export class CommandFailedError extends WeftError {

@@ -1,6 +1,7 @@
 /**
  * @module
- * weft's error classes. Each has a stable `code`; the data a message names
+ * Errors of tasks and runs: options, arguments, labels, requirements,
+ * timeouts, cancellation, failures. Each has a stable `code`; the data a message names
  * (task names, ids, paths) is also kept in fields, so tools can use it.
  */
 import { deserializeError, type SerializedError, serializeError, WeftError } from './base.ts';

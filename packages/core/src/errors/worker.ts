@@ -4,7 +4,7 @@
  * stable code, and keeps what its message names in fields, so it can be
  * matched after crossing a thread or process (see `errors/base.ts`).
  */
-import { WeftError } from '../../errors/base.ts';
+import { WeftError } from './base.ts';
 
 /** How a worker ended, as far as the coordinator could tell. */
 export type WorkerDeath =

@@ -3,7 +3,7 @@
  * Errors of resource sets and their resolution. Each names the resource at
  * fault; none ever carries a configuration value (values may be secrets).
  */
-import { WeftError } from '../errors/base.ts';
+import { WeftError } from './base.ts';
 
 /** A set or a task names a resource the set does not have. */
 export class MissingResourceError extends WeftError {

@@ -13,31 +13,7 @@ export {
 } from './command/command.ts';
 export { defineConfig, type WeftConfig } from './config/define-config.ts';
 export { findConfigFile, loadConfigFile } from './config/load-config.ts';
-export {
-  deserializeError,
-  isWeftError,
-  type SerializedError,
-  serializeError,
-  WeftError,
-} from './errors/base.ts';
-export {
-  CommandFailedError,
-  CommandInputMissingError,
-  CommandNotFoundError,
-  CommandOutputMissingError,
-  SpawnServerDiedError,
-} from './errors/command.ts';
-export {
-  ConfigError,
-  ConfigFileError,
-  MissingResourceError,
-  NotProcessSafeError,
-  ResourceCreateError,
-  ResourceCycleError,
-  ResourceSetError,
-} from './errors/resources.ts';
-export * from './errors/run.ts';
-export { RunNotFoundError, RunStillRunningError } from './errors/store.ts';
+export * from './errors/all.ts';
 export type * from './events/events.ts';
 export type { Capacity, Executor, Invocation } from './executor/executor.ts';
 export { createInlineExecutor, type InlineOptions } from './executor/inline.ts';
@@ -53,20 +29,11 @@ export {
 } from './executor/kinds.ts';
 export {
   checkSerializable,
-  FutureIdPendingError,
-  ModuleChangedError,
   type ParallelExecutor,
   type ParallelOptions,
-  PoolClosedError,
   type ProcessesOptions,
   processesExecutor,
-  TaskNotImportableError,
   threadsExecutor,
-  UnserializableValueError,
-  type WorkerDeath,
-  WorkerDiedError,
-  WorkerMismatchError,
-  WorkerStartError,
 } from './executor/parallel.ts';
 export { Future } from './frontends/futures/future.ts';
 export {

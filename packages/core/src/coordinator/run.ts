@@ -370,7 +370,12 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     if (state === 'cancelled')
       throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');
     if (state === 'failed')
-      throw new RunFailedError(this.runId, failures, mainFailed ? mainError : undefined);
+      throw new RunFailedError(
+        this.runId,
+        failures,
+        mainFailed ? mainError : undefined,
+        failures[0] === undefined ? undefined : sched.errorOf(failures[0].id),
+      );
     return value;
   }
 

@@ -42,7 +42,7 @@ export class WeftError extends Error {
   }
 }
 
-/** True for a weft error from any realm, or one rebuilt by `deserializeError`. */
+/** True for a weft error from any realm, or one rebuilt by `deserializeError` (errors/deserialize.ts). */
 export function isWeftError(value: unknown): value is WeftError {
   return (
     typeof value === 'object' &&
@@ -78,22 +78,6 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     ...(cause !== undefined && depth < 8 ? { cause: serializeError(cause, depth + 1) } : {}),
     ...(hasData ? { data } : {}),
   };
-}
-
-/** A rebuilt error: same name, code, message, stack and cause as the original. */
-export class RemoteError extends WeftError {}
-
-/** Rebuilds an error from its plain form; weft's own errors keep `isWeftError`. */
-export function deserializeError(plain: SerializedError): Error {
-  const cause = plain.cause ? deserializeError(plain.cause) : undefined;
-  const error =
-    plain.code !== undefined
-      ? new RemoteError(plain.code, plain.message, { cause })
-      : new Error(plain.message, { cause });
-  error.name = plain.name;
-  if (plain.stack !== undefined) error.stack = plain.stack;
-  if (plain.data) Object.assign(error, plain.data);
-  return error;
 }
 
 /** JSON-like data (also inside arrays and plain objects): what an error field may carry across. */

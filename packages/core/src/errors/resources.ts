@@ -87,3 +87,17 @@ export class ConfigFileError extends WeftError {
     super('WEFT_CONFIG_FILE', message, options);
   }
 }
+
+/** A resource's disposer did not finish in time; the run goes on disposing the others. */
+export class ResourceDisposeTimeoutError extends WeftError {
+  readonly resource: string;
+  readonly timeoutMs: number;
+  constructor(resource: string, timeoutMs: number) {
+    super(
+      'WEFT_RESOURCE_DISPOSE_TIMEOUT',
+      `disposing "${resource}" took longer than ${timeoutMs} ms`,
+    );
+    this.resource = resource;
+    this.timeoutMs = timeoutMs;
+  }
+}

@@ -4,7 +4,7 @@
  * timeouts, cancellation, failures. Each has a stable `code`; the data a message names
  * (task names, ids, paths) is also kept in fields, so tools can use it.
  */
-import { deserializeError, type SerializedError, serializeError, WeftError } from './base.ts';
+import { type SerializedError, serializeError, WeftError } from './base.ts';
 
 /** A task's identity in messages: `clean#3 "label"`. */
 export interface TaskRef {
@@ -174,7 +174,13 @@ export interface TaskFailure extends TaskRef {
 export class RunFailedError extends WeftError {
   readonly runId: string;
   readonly failures: readonly TaskFailure[];
-  constructor(runId: string, failures: readonly TaskFailure[], mainError?: unknown) {
+  /** `mainError`: what the main code threw; `firstError`: the first failed task's error (the cause otherwise). */
+  constructor(
+    runId: string,
+    failures: readonly TaskFailure[],
+    mainError?: unknown,
+    firstError?: unknown,
+  ) {
     const lines = failures.slice(0, 20).map((f) => `  - ${formatTask(f)}: ${f.error.message}`);
     if (failures.length > 20) lines.push(`  ... and ${failures.length - 20} more`);
     const head =
@@ -182,7 +188,7 @@ export class RunFailedError extends WeftError {
         ? `run ${runId} failed: ${serializeError(mainError).message}`
         : `run ${runId} failed: ${failures.length} task${failures.length === 1 ? '' : 's'} failed`;
     super('WEFT_RUN_FAILED', [head, ...lines].join('\n'), {
-      cause: mainError ?? (failures[0] ? deserializeError(failures[0].error) : undefined),
+      cause: mainError ?? firstError,
     });
     this.runId = runId;
     this.failures = failures;

@@ -132,3 +132,10 @@ export class ArtifactMissingError extends WeftError {
     this.location = location;
   }
 }
+
+/** The run store's writer thread died; what it had not written is lost, and later writes are refused. */
+export class StoreWriterDiedError extends WeftError {
+  constructor(message: string) {
+    super('WEFT_STORE_WRITER_DIED', `the run store's writer stopped: ${message}`);
+  }
+}

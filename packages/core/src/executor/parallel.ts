@@ -4,17 +4,6 @@
  * from them at submit: `check(task, args)` on the executor, or
  * `checkSerializable` alone.
  */
-export {
-  FutureIdPendingError,
-  ModuleChangedError,
-  PoolClosedError,
-  TaskNotImportableError,
-  UnserializableValueError,
-  type WorkerDeath,
-  WorkerDiedError,
-  WorkerMismatchError,
-  WorkerStartError,
-} from '../errors/worker.ts';
 export type { ParallelExecutor } from './pool/executor.ts';
 export type { ParallelOptions, ProcessesOptions } from './pool/options.ts';
 export { checkSerializable } from './pool/serializable.ts';

@@ -5,6 +5,7 @@
  * its dependent), so a node costs a few bytes and an edge sixteen, with no
  * object per node or edge.
  */
+import { InternalError } from '../errors/run.ts';
 
 const NONE = -1;
 
@@ -42,7 +43,7 @@ export class Graph {
    * continues after the ids its earlier sessions recorded).
    */
   startAt(first: number): void {
-    if (this.#nodes !== 0) throw new Error('Graph.startAt: the graph already has nodes');
+    if (this.#nodes !== 0) throw new InternalError('Graph.startAt: the graph already has nodes');
     this.#nodes = first;
     this.#firstOut = grow(this.#firstOut, first + 1, true);
     this.#firstIn = grow(this.#firstIn, first + 1, true);

@@ -6,7 +6,11 @@
  */
 
 import { serializeError } from '../errors/base.ts';
-import { MissingResourceError, ResourceCreateError } from '../errors/resources.ts';
+import {
+  MissingResourceError,
+  ResourceCreateError,
+  ResourceDisposeTimeoutError,
+} from '../errors/resources.ts';
 import type { Logger } from '../vocabulary/logger.ts';
 import { isDisposing, type ResourceContext } from './resource.ts';
 import { creationOrder, type ResourceSet } from './resource-set.ts';
@@ -174,10 +178,7 @@ function disposerOf(value: unknown): (() => Promise<void> | void) | undefined {
 function withTimeout(p: Promise<unknown>, ms: number, name: string): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`disposing "${name}" took longer than ${ms} ms`)),
-      ms,
-    );
+    timer = setTimeout(() => reject(new ResourceDisposeTimeoutError(name, ms)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

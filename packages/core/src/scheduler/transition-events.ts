@@ -2,7 +2,9 @@
  * @module
  * The event a state transition emits. Built only when someone listens.
  */
+
 import { serializeError } from '../errors/base.ts';
+import { InternalError } from '../errors/run.ts';
 import type { TaskEvent, TaskEventBase } from '../events/events.ts';
 import {
   CACHED,
@@ -54,6 +56,6 @@ export function transitionEvent(
     case CANCELLED:
       return { ...base, type: 'cancelled', reason: detail?.reason ?? 'cancelled' };
     default:
-      throw new Error(`no event for state ${to}`);
+      throw new InternalError(`no event for state ${to}`);
   }
 }

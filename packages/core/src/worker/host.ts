@@ -7,8 +7,9 @@
  * turn of the event loop.
  */
 
-import { describeValue, deserializeError, serializeError } from '../errors/base.ts';
-import { InvalidArgumentError, NotATaskError } from '../errors/run.ts';
+import { describeValue, serializeError } from '../errors/base.ts';
+import { deserializeError } from '../errors/deserialize.ts';
+import { InvalidArgumentError, InvalidOptionError, NotATaskError } from '../errors/run.ts';
 import { UnserializableValueError } from '../errors/worker.ts';
 import type { FromWorker, FuturePath, ToWorker, WorkerInit } from '../executor/pool/protocol.ts';
 import { findUnserializable } from '../executor/pool/serializable.ts';
@@ -71,7 +72,9 @@ export class WorkerHost implements RunLink {
       try {
         const setup = ((await import(this.#init.setup)) as { default?: unknown }).default;
         if (typeof setup !== 'function') {
-          throw new TypeError(`${this.#init.setup} has no default export function`);
+          throw new InvalidOptionError(
+            `the workerSetup module ${this.#init.setup} has no default export function`,
+          );
         }
         this.#setup = await setup({ workerId: this.#init.workerId });
       } catch (error) {

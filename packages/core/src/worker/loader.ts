@@ -51,8 +51,8 @@ export async function loadModule(url: string, hash: string): Promise<LoadedModul
     delete g[IMPORTING];
   }
   const tasks = exportedTasks(namespace);
-  if (tasks instanceof Error) {
-    return fail((task) => new TaskNotImportableError(task, url, tasks.message));
+  if (!(tasks instanceof Map)) {
+    return fail((task) => new TaskNotImportableError(task, url, tasks.problem));
   }
   return { tasks, failure: undefined };
 }

@@ -6,6 +6,7 @@
  */
 
 import { loadConfigFile, selectMode } from '../config/load-config.ts';
+import { InternalError } from '../errors/run.ts';
 import { ResourceScope } from '../resources/scope.ts';
 import type { ResourceSource } from '../resources/source.ts';
 import type { Logger } from '../vocabulary/logger.ts';
@@ -35,7 +36,7 @@ export class WorkerResources {
 
   async #open(id: number, log: Logger): Promise<ResourceScope> {
     const source = this.#sources.get(id);
-    if (source === undefined) throw new Error(`internal: resource source ${id} was never sent`);
+    if (source === undefined) throw new InternalError(`resource source ${id} was never sent`);
     const file = await loadConfigFile(source.configFile);
     const { set } = selectMode(file, source.configFile, source.mode);
     return new ResourceScope({

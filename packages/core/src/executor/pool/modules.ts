@@ -15,8 +15,10 @@
  * are checked by the worker instead, which fails the task with the same
  * error when it runs.
  */
+
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { InternalError } from '../../errors/run.ts';
 import { TaskNotImportableError } from '../../errors/worker.ts';
 import type { Task } from '../../vocabulary/task.ts';
 import { moduleHash } from './module-hash.ts';
@@ -73,7 +75,7 @@ export function importableModule(task: Task): string {
 /** The content hash the coordinator saw for the module at `url`. */
 export function coordinatorHash(url: string): string {
   const hash = moduleRecord(url).hash;
-  if (hash === undefined) throw new Error(`internal: no hash for ${url}`);
+  if (hash === undefined) throw new InternalError(`no hash for ${url}`);
   return hash;
 }
 
@@ -113,7 +115,7 @@ function readModule(url: string): ModuleRecord {
     };
   }
   const tasks = exportedTasks(namespace);
-  if (tasks instanceof Error) return { hash, tasks: undefined, broken: { why: tasks.message } };
+  if (!(tasks instanceof Map)) return { hash, tasks: undefined, broken: { why: tasks.problem } };
   // A CommonJS-style placeholder (no module namespace) cannot be trusted to list the exports.
   const isNamespace =
     typeof namespace === 'object' &&

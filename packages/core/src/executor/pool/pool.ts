@@ -14,7 +14,8 @@
  * - Closing rejects what runs, asks workers to exit (disposing their
  *   setup), and stops those still there after a grace period.
  */
-import { deserializeError, serializeError } from '../../errors/base.ts';
+import { serializeError } from '../../errors/base.ts';
+import { deserializeError } from '../../errors/deserialize.ts';
 import { formatTask } from '../../errors/run.ts';
 import {
   describeDeath,

@@ -6,8 +6,13 @@
  */
 import { isTask, type Task } from '../../vocabulary/task.ts';
 
-/** The tasks among a module's exports, by name; an Error when two differ but share a name. */
-export function exportedTasks(namespace: unknown): Map<string, Task> | Error {
+/** What is wrong with a module's tasks: why none of them can be found by name. */
+export interface ExportProblem {
+  readonly problem: string;
+}
+
+/** The tasks among a module's exports, by name; a problem when two differ but share a name. */
+export function exportedTasks(namespace: unknown): Map<string, Task> | ExportProblem {
   const tasks = new Map<string, Task>();
   if (typeof namespace !== 'object' || namespace === null) return tasks;
   for (const key of Object.keys(namespace)) {
@@ -20,7 +25,7 @@ export function exportedTasks(namespace: unknown): Map<string, Task> | Error {
     if (!isTask(value)) continue;
     const other = tasks.get(value.name);
     if (other !== undefined && other.fn !== value.fn) {
-      return new Error(`its module exports two different tasks named "${value.name}"`);
+      return { problem: `its module exports two different tasks named "${value.name}"` };
     }
     tasks.set(value.name, value);
   }

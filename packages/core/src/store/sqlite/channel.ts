@@ -7,6 +7,7 @@
  */
 
 import { Worker } from 'node:worker_threads';
+import { StoreWriterDiedError } from '../../errors/store.ts';
 import { workerExecArgv } from '../../util/worker-exec-argv.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
@@ -71,7 +72,7 @@ export class WriteChannel {
 
   /** Resolves once message `id` is handled; rejects if the worker dies first. */
   wait(id: number): Promise<void> {
-    if (this.#death !== undefined) return Promise.reject(new Error(this.#death));
+    if (this.#death !== undefined) return Promise.reject(new StoreWriterDiedError(this.#death));
     return new Promise((resolve, reject) => this.#waiters.set(id, { resolve, reject }));
   }
 
@@ -103,7 +104,7 @@ export class WriteChannel {
     this.#death = message;
     this.#worker.unref();
     this.#events.died(message);
-    const error = new Error(message);
+    const error = new StoreWriterDiedError(message);
     for (const waiter of this.#waiters.values()) waiter.reject(error);
     this.#waiters.clear();
   }

@@ -9,7 +9,10 @@
  * - the batch's seq range and touched task ids (`batches`);
  * - the run's last seq and counts by state.
  */
+
 import type { SQLInputValue } from 'node:sqlite';
+import { InternalError } from '../../errors/run.ts';
+import { RunStoreInputError } from '../../errors/store.ts';
 import { PENDING } from '../../vocabulary/state.ts';
 import { STATE_AFTER } from '../task-fold.ts';
 import type { ByteWriter } from './history.ts';
@@ -154,14 +157,16 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
       const id = ints[p + 1]!;
       const seen = id < run.states.length && run.stamp[id] === batch && x.head[run.slot[id]!]! >= 0;
       if (!seen && (id >= run.states.length || run.states[id] === ABSENT)) {
-        throw new Error(`result() for task ${id}, which run ${run.runId} never submitted`);
+        throw new RunStoreInputError(
+          `result() for task ${id}, which run ${run.runId} never submitted`,
+        );
       }
       const k = touch(id);
       x.result[k] = p;
       x.resultTime[k] = t++;
       p += 6;
     } else {
-      throw new Error(`a batch of run ${run.runId} has an unknown record (code ${code})`);
+      throw new InternalError(`a batch of run ${run.runId} has an unknown record (code ${code})`);
     }
   }
 

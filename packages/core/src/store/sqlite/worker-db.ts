@@ -5,7 +5,9 @@
  * of each open run: the last seq, the counts by state, and each task's
  * state (a byte per task id), so that it never reads anything back.
  */
+
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { RunStoreCorruptError, RunStoreInputError } from '../../errors/store.ts';
 import { ByteWriter } from './history.ts';
 import { TASK_KEY_SPAN } from './schema.ts';
 
@@ -155,7 +157,7 @@ export class RunSlot {
     const row = w.db.prepare('SELECT last_seq, counts FROM runs WHERE key = ?').get(key) as
       | { last_seq: number; counts: string }
       | undefined;
-    if (row === undefined) throw new Error(`run ${runId} has no row`);
+    if (row === undefined) throw new RunStoreCorruptError(`run ${runId} has no row`);
     this.lastSeq = row.last_seq;
     this.counts = JSON.parse(row.counts) as number[];
     const rows = w.db.prepare('SELECT key - ?, state FROM tasks WHERE key BETWEEN ? AND ?');
@@ -174,7 +176,7 @@ export class RunSlot {
   reserve(id: number): void {
     if (id < this.states.length) return;
     if (id >= TASK_KEY_SPAN)
-      throw new Error(
+      throw new RunStoreInputError(
         `task id ${id} is too large for the run store (at most ${TASK_KEY_SPAN - 1})`,
       );
     const n = Math.min(TASK_KEY_SPAN, Math.max(id + 1, this.states.length * 2));

@@ -126,7 +126,9 @@ describe('weft run', () => {
 
     const kind = await weft(['run', 'steps.ts', '--executor', 'gpu'], dir);
     expect(kind.code).toBe(2);
-    expect(kind.stderr).toContain('Allowed choices are inline, threads, processes');
+    expect(kind.stderr).toContain(
+      'error: --executor gpu: unknown executor kind; known kinds: inline, threads, processes',
+    );
     expect(effects(dir)).toEqual([]);
   });
 

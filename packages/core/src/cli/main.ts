@@ -6,11 +6,13 @@
  * 2 a usage or config error (`error: <message>`, no stack), 130 after
  * Ctrl-C; an unexpected error prints its stack.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { weftVersion } from '../vocabulary/version.ts';
 import { registerCancel } from './commands/cancel.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerLogs } from './commands/logs.ts';
+import { registerPluginCommands } from './commands/plugin-commands.ts';
 import { registerResume } from './commands/resume.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
@@ -51,6 +53,7 @@ export function buildProgram(done: (code: number) => void): Command {
   registerLogs(program, done);
   registerCancel(program, done);
   registerGraph(program, done);
+  registerPluginCommands(program, done);
   return program;
 }
 
@@ -61,10 +64,11 @@ export function buildProgram(done: (code: number) => void): Command {
  */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   let code = EXIT_OK;
-  const program = buildProgram((c) => {
-    code = c;
-  });
   try {
+    await discoverPlugins(process.cwd());
+    const program = buildProgram((c) => {
+      code = c;
+    });
     await program.parseAsync([...argv]);
     return code;
   } catch (error) {
@@ -75,6 +79,25 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     err(errorText(error));
     return exitCodeOf(error);
   }
+}
+
+/** Loads the plugins the project at `cwd` asks for (see `plugins.ts`), unless WEFT_NO_PLUGINS=1. */
+async function discoverPlugins(cwd: string): Promise<void> {
+  if (process.env.WEFT_NO_PLUGINS === '1') return;
+  const [{ findPlugins, loadPlugins }, { findConfigFile }] = await Promise.all([
+    import('./plugins.ts'),
+    import('../config/load-config.ts'),
+  ]);
+  const configFile = findConfigFile(cwd);
+  let listed: { file: string; plugins: readonly unknown[] } | undefined;
+  // The config file is imported only when it may list plugins: it is user code.
+  if (configFile !== undefined && readFileSync(configFile, 'utf8').includes('plugins')) {
+    const { loadConfigFile } = await import('../config/load-config.ts');
+    const config = await loadConfigFile(configFile);
+    if (config.plugins !== undefined) listed = { file: configFile, plugins: config.plugins };
+  }
+  const sources = findPlugins(cwd, listed);
+  if (sources.length > 0) await loadPlugins(sources, err);
 }
 
 /** Runs the command and exits the process with its code (what `bin/weft.js` calls). */

@@ -5,12 +5,13 @@
  * and turned into the engine's run options.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../errors/usage.ts';
 import type { RunOptions } from '../frontends/futures/run.ts';
 import { collect, parsePairs } from './params.ts';
 
 /** The flags as commander parses them. */
 export interface RunFlags {
-  readonly executor?: 'inline' | 'threads' | 'processes';
+  readonly executor?: string;
   readonly concurrency?: number;
   readonly keepGoing?: boolean;
   readonly retries?: number;
@@ -38,14 +39,13 @@ export function wholeNumber(min: number): (value: string) => number {
 /** Declares the executor, failure-policy, config and cache options. */
 export function addEngineOptions(cmd: Command): Command {
   return cmd
-    .addOption(
-      new Option('--executor <kind>', "where tasks run (default: the mode's, else inline)").choices(
-        ['inline', 'threads', 'processes'],
-      ),
+    .option(
+      '--executor <kind>',
+      "where tasks run: inline, threads, processes, or a plugin's kind (default: the mode's, else inline)",
     )
     .option(
       '-j, --concurrency <n>',
-      'tasks at once: concurrency for inline, workers (max) for threads/processes; alone, implies --executor inline',
+      'tasks at once: concurrency for inline and plugin kinds, workers (max) for threads/processes; alone, implies --executor inline',
       wholeNumber(1),
     )
     .option('--keep-going', 'run every task that does not depend on a failure')
@@ -60,6 +60,22 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--store <path>', 'the run store to record in (default: .weft/weft.db of the project)');
 }
 
+/** `--store`: the SQLite file a reading command reads. */
+export function storeOption(): Option {
+  return new Option(
+    '--store <path>',
+    "a SQLite run store file (default: the mode's runStore, else .weft/weft.db of the project)",
+  );
+}
+
+/** `--mode`: the mode whose `runStore` a reading command reads. */
+export function modeOption(): Option {
+  return new Option(
+    '--mode <name>',
+    "read the runStore of this mode of weft.config.ts (default: WEFT_MODE, else the file's defaultMode)",
+  );
+}
+
 /** Declares `--json` and `--quiet`. */
 export function addOutputOptions(cmd: Command): Command {
   return cmd
@@ -68,7 +84,14 @@ export function addOutputOptions(cmd: Command): Command {
 }
 
 /** The run options these flags ask for. */
-export function engineOptions(flags: RunFlags): RunOptions {
+export async function engineOptions(flags: RunFlags): Promise<RunOptions> {
+  const { executorKinds } = await import('../executor/kinds.ts');
+  if (flags.executor !== undefined && !executorKinds().includes(flags.executor)) {
+    throw new UsageError(
+      `--executor ${flags.executor}: unknown executor kind; known kinds: ${executorKinds().join(', ')} ` +
+        "(a plugin adds its kinds when the project's package.json or weft.config.ts names it)",
+    );
+  }
   const executor =
     flags.executor === undefined && flags.concurrency === undefined
       ? undefined
@@ -86,5 +109,7 @@ export function engineOptions(flags: RunFlags): RunOptions {
 
 function executorChoice(kind: string, concurrency: number | undefined): RunOptions['executor'] {
   if (concurrency === undefined) return kind;
-  return kind === 'inline' ? { kind, concurrency } : { kind, max: concurrency };
+  return kind === 'threads' || kind === 'processes'
+    ? { kind, max: concurrency }
+    : { kind, concurrency };
 }

@@ -17,6 +17,12 @@ export interface WeftConfig {
   readonly config?: Readonly<Record<string, unknown>>;
   /** Overrides the chosen mode's executor (`'threads'`, `{ kind: 'processes', max: 2 }`). */
   readonly executor?: ExecutorChoice;
+  /**
+   * Plugins the `weft` command loads for this project, besides the `@weft/*`
+   * packages its package.json declares: paths relative to this file, or
+   * package names.
+   */
+  readonly plugins?: readonly string[];
 }
 
 /**
@@ -45,6 +51,13 @@ export function defineConfig(config: WeftConfig): WeftConfig {
         `mode "${name}" is not a resource set; make it with resourceSet({...})`,
       );
     }
+  }
+  if (
+    config.plugins !== undefined &&
+    (!Array.isArray(config.plugins) ||
+      config.plugins.some((p) => typeof p !== 'string' || p === ''))
+  ) {
+    throw new ConfigFileError('plugins must be a list of module paths or package names');
   }
   if (config.defaultMode !== undefined && config.modes[config.defaultMode] === undefined) {
     throw new ConfigFileError(

@@ -7,9 +7,11 @@
 import type { Command } from 'commander';
 import { EXIT_FAILED, EXIT_OK } from '../errors.ts';
 import { err } from '../format.ts';
+import { modeOption, storeOption } from '../run-options.ts';
 import { isOrphaned, withRun } from '../store.ts';
 
 interface Flags {
+  readonly mode?: string;
   readonly reason?: string;
   readonly wait?: boolean;
   readonly store?: string;
@@ -36,13 +38,14 @@ export function registerCancel(program: Command, done: (code: number) => void): 
     .argument('<run-id>', 'the run (id or unique prefix)')
     .option('--reason <text>', 'why, recorded with the run')
     .option('--wait', 'wait until the run has stopped')
-    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addOption(storeOption())
+    .addOption(modeOption())
     .addHelpText('after', EXAMPLES)
     .action(async (id: string, flags: Flags) => done(await cancel(id, flags)));
 }
 
 async function cancel(id: string, flags: Flags): Promise<number> {
-  return withRun(flags.store, id, async ({ store }, run) => {
+  return withRun({ store: flags.store, mode: flags.mode }, id, async ({ store }, run) => {
     if (run.state !== 'running') {
       err(`run ${run.id} is not running (${run.state}): nothing to cancel\n`);
       return EXIT_OK;

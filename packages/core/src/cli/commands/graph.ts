@@ -11,6 +11,7 @@ import { EXIT_OK, UsageError } from '../errors.ts';
 import { out } from '../format.ts';
 import { formatGraph, GRAPH_FORMATS, viewOfTasks } from '../graph-view.ts';
 import { collect, parsePairs } from '../params.ts';
+import { storeOption } from '../run-options.ts';
 import { withRun } from '../store.ts';
 import { chooseMode, loadWorkflow, workflowParams } from '../workflow.ts';
 
@@ -45,10 +46,13 @@ export function registerGraph(program: Command, done: (code: number) => void): v
       new Option('--format <format>', 'output format').choices(GRAPH_FORMATS).default('mermaid'),
     )
     .option('--expand', 'one node per task, even for large graphs')
-    .option('--mode <name>', 'mode of weft.config.ts for the dry run')
+    .option(
+      '--mode <name>',
+      'mode of weft.config.ts (for the dry run, and whose runStore --run reads)',
+    )
     .option('--param <key=value>', 'a parameter for main (repeatable)', collect)
     .option('--set <resource.key=value>', 'override a config value (repeatable)', collect)
-    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addOption(storeOption())
     .addHelpText('after', EXAMPLES)
     .action(async (file: string | undefined, flags: Flags) => done(await graph(file, flags)));
 }
@@ -56,10 +60,14 @@ export function registerGraph(program: Command, done: (code: number) => void): v
 async function graph(file: string | undefined, flags: Flags): Promise<number> {
   const expand = flags.expand === true;
   if (flags.run !== undefined) {
-    const text = await withRun(flags.store, flags.run, async (opened, run) => {
-      const tasks = opened.store.tasks(run.id, { limit: Number.MAX_SAFE_INTEGER });
-      return formatGraph(viewOfTasks(tasks), flags.format, expand);
-    });
+    const text = await withRun(
+      { store: flags.store, mode: flags.mode },
+      flags.run,
+      async (opened, run) => {
+        const tasks = opened.store.tasks(run.id, { limit: Number.MAX_SAFE_INTEGER });
+        return formatGraph(viewOfTasks(tasks), flags.format, expand);
+      },
+    );
     out(text);
     return EXIT_OK;
   }

@@ -8,9 +8,11 @@ import type { Command } from 'commander';
 import type { RunStore, StoredLog, TaskRecord } from '../../store/run-store.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import { clockMs, err, oneLine, out, type Paint, stdoutPaint } from '../format.ts';
+import { modeOption, storeOption } from '../run-options.ts';
 import { isOrphaned, withRun } from '../store.ts';
 
 interface Flags {
+  readonly mode?: string;
   readonly follow?: boolean;
   readonly json?: boolean;
   readonly store?: string;
@@ -37,7 +39,8 @@ export function registerLogs(program: Command, done: (code: number) => void): vo
     .argument('[task]', 'a task id, label or name')
     .option('-f, --follow', 'keep printing new records until the run ends')
     .option('--json', 'one JSON record per line')
-    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addOption(storeOption())
+    .addOption(modeOption())
     .addHelpText('after', EXAMPLES)
     .action(async (id: string, task: string | undefined, flags: Flags) => {
       done(await logs(id, task, flags));
@@ -59,7 +62,7 @@ export function findTasks(store: RunStore, runId: string, ref: string): TaskReco
 }
 
 async function logs(id: string, ref: string | undefined, flags: Flags): Promise<number> {
-  await withRun(flags.store, id, async ({ store }, run) => {
+  await withRun({ store: flags.store, mode: flags.mode }, id, async ({ store }, run) => {
     const tasks = ref === undefined ? undefined : findTasks(store, run.id, ref);
     const names = new Map<number, string>();
     const nameOf = (taskId: number): string => {

@@ -69,14 +69,14 @@ export function registerResume(program: Command, done: (code: number) => void): 
 }
 
 async function again(idOrPrefix: string, flags: Flags, verb: 'resume' | 'rerun'): Promise<number> {
-  const engine = engineOptions(flags);
-  const opened = await openStoreFor(flags.store, idOrPrefix);
+  const engine = await engineOptions(flags);
+  const opened = await openStoreFor({ store: flags.store }, idOrPrefix);
   let run: RunRecord;
   try {
     run = findRun(opened, idOrPrefix);
   } finally {
     // Released, not closed: the run about to start opens the same store.
-    opened.release();
+    await opened.release();
   }
   if (verb === 'resume' && run.state === 'succeeded') {
     err(`run ${run.id} succeeded: nothing to resume (weft rerun ${run.id} runs it again)\n`);
@@ -92,7 +92,7 @@ async function again(idOrPrefix: string, flags: Flags, verb: 'resume' | 'rerun')
   const options: RunOptions = {
     ...engine,
     cwd: run.cwd,
-    store: opened.path,
+    ...(opened.file === undefined ? {} : { store: opened.file }),
     workflow: workflow.path,
     params,
     ...(run.mode === undefined ? {} : { mode: run.mode }),

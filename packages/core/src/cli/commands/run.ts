@@ -71,7 +71,7 @@ export function registerRun(program: Command, done: (code: number) => void): voi
 }
 
 async function runWorkflow(file: string, flags: Flags): Promise<number> {
-  const engine = engineOptions(flags); // bad --set before importing anything
+  const engine = await engineOptions(flags); // bad --set before importing anything
   const given = parsePairs(flags.param, '--param');
   const workflow = await loadWorkflow(file);
   const params = await workflowParams(workflow, given);

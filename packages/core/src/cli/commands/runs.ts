@@ -18,11 +18,12 @@ import {
   stdoutPaint,
   stdoutWidth,
 } from '../format.ts';
-import { wholeNumber } from '../run-options.ts';
+import { modeOption, storeOption, wholeNumber } from '../run-options.ts';
 import { openStore, storePath } from '../store.ts';
 import { type Column, table } from '../table.ts';
 
 interface Flags {
+  readonly mode?: string;
   readonly limit: number;
   readonly state?: RunState;
   readonly json?: boolean;
@@ -65,17 +66,17 @@ export function registerRuns(program: Command, done: (code: number) => void): vo
       ]),
     )
     .option('--json', 'the runs as a JSON array')
-    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addOption(storeOption())
+    .addOption(modeOption())
     .addHelpText('after', EXAMPLES)
     .action(async (flags: Flags) => done(await listRuns(flags)));
 }
 
 async function listRuns(flags: Flags): Promise<number> {
-  const path = await storePath(flags.store);
-  const opened = await openStore(path);
+  const opened = await openStore({ store: flags.store, mode: flags.mode });
   if (opened === undefined) {
     if (flags.json) printJson([]);
-    else err(`no runs recorded yet (no run store at ${path})\n`);
+    else err(`no runs recorded yet (no run store at ${await storePath(flags.store)})\n`);
     return EXIT_OK;
   }
   try {
@@ -84,7 +85,7 @@ async function listRuns(flags: Flags): Promise<number> {
       ...(flags.state === undefined ? {} : { state: flags.state }),
     });
     if (flags.json) printJson(runs);
-    else if (runs.length === 0) err(`no runs recorded in ${path}\n`);
+    else if (runs.length === 0) err(`no runs recorded in ${opened.path}\n`);
     else out(table(COLUMNS, runs, { paint: stdoutPaint(), width: stdoutWidth() }));
     return EXIT_OK;
   } finally {

@@ -22,11 +22,12 @@ import {
   stdoutWidth,
 } from '../format.ts';
 import { collect } from '../params.ts';
-import { wholeNumber } from '../run-options.ts';
+import { modeOption, storeOption, wholeNumber } from '../run-options.ts';
 import { withRun } from '../store.ts';
 import { type Column, table } from '../table.ts';
 
 interface Flags {
+  readonly mode?: string;
   readonly state?: string[];
   readonly name?: string;
   readonly limit: number;
@@ -65,7 +66,8 @@ export function registerShow(program: Command, done: (code: number) => void): vo
     .option('--name <text>', 'only tasks whose name or label contains this text')
     .option('-n, --limit <n>', 'tasks to show at most', wholeNumber(1), 200)
     .option('--json', 'the run and its tasks as JSON')
-    .option('--store <path>', 'the run store (default: .weft/weft.db of the project)')
+    .addOption(storeOption())
+    .addOption(modeOption())
     .addHelpText('after', EXAMPLES)
     .action(async (id: string, flags: Flags) => done(await show(id, flags)));
 }
@@ -87,7 +89,7 @@ export function parseStates(values: readonly string[] | undefined): TaskState[] 
 
 async function show(id: string, flags: Flags): Promise<number> {
   const states = parseStates(flags.state);
-  await withRun(flags.store, id, (opened, run) => {
+  await withRun({ store: flags.store, mode: flags.mode }, id, (opened, run) => {
     const query = {
       limit: flags.limit,
       ...(states === undefined ? {} : { states }),

@@ -1,0 +1,25 @@
+/**
+ * @module
+ * `@weft/core/executor`: what an executor plugin builds on. The `Executor`
+ * seam (its contract is in `executor/executor.ts`; `runExecutorContract` in
+ * `@weft/core/testing` checks it), the registry of executor kinds, the
+ * in-process executor to delegate to, and the checks a remote executor
+ * makes at submit.
+ */
+export type { Capacity, Executor, Invocation } from './executor/executor.ts';
+export { createInlineExecutor, type InlineOptions } from './executor/inline.ts';
+export {
+  type ExecutorChoice,
+  type ExecutorFactory,
+  executor,
+  executorKinds,
+  executorOfKind,
+  registerExecutorKind,
+} from './executor/kinds.ts';
+export { coordinatorHash, importableModule } from './executor/pool/modules.ts';
+export { remoteTask } from './executor/pool/remote-task.ts';
+export { checkSerializable, findUnserializable } from './executor/pool/serializable.ts';
+export type { ResourceSource } from './resources/source.ts';
+export type { CompiledRequirements } from './vocabulary/requirements.ts';
+export type { CompiledTaskOptions } from './vocabulary/task.ts';
+export { weftVersion } from './vocabulary/version.ts';

@@ -1,0 +1,17 @@
+/**
+ * @module
+ * `@weft/core/worker`: the worker runtime, for running tasks in a process
+ * on another machine exactly as a pool worker does. `WorkerHost` speaks the
+ * worker protocol over any `Channel` (a thread port, a process pipe, a
+ * queue); `runInvocation` runs one invocation on its own (a batch job).
+ * Both import a task's module only after checking its content hash against
+ * the coordinator's, and refuse another weft version.
+ */
+
+export { moduleHash } from './executor/pool/module-hash.ts';
+export type { FromWorker, FuturePath, ToWorker, WorkerInit } from './executor/pool/protocol.ts';
+export { weftVersion } from './vocabulary/version.ts';
+export { type Channel, WorkerHost } from './worker/host.ts';
+export { findTask, type LoadedModule, loadModule } from './worker/loader.ts';
+export { type OneShotInvocation, type OneShotOutcome, runInvocation } from './worker/one-shot.ts';
+export { captureOutput } from './worker/stdio.ts';

@@ -10,7 +10,7 @@
 import type { ErrorClass } from '../errors/catalogue.ts';
 import { registerErrorClasses } from '../errors/deserialize.ts';
 import { InvalidOptionError } from '../errors/run.ts';
-import { type ExecutorFactory, registerExecutorKind } from '../executor/kinds.ts';
+import type { ExecutorFactory } from '../executor/kinds.ts';
 import { processGlobal } from '../util/process-global.ts';
 import type { OpenStore, StoreChoice } from './store.ts';
 
@@ -114,12 +114,15 @@ export function definePlugin(plugin: WeftPlugin): WeftPlugin {
 }
 
 /** Registers a plugin's commands, executor kinds and errors; once per plugin name. */
-export function usePlugin(plugin: WeftPlugin): void {
+export async function usePlugin(plugin: WeftPlugin): Promise<void> {
   if (used.get(plugin.name) === plugin) return;
   definePlugin(plugin);
   for (const c of plugin.commands ?? []) registerCommand(c);
-  for (const [kind, factory] of Object.entries(plugin.executors ?? {})) {
-    registerExecutorKind(kind, factory);
+  const kinds = Object.entries(plugin.executors ?? {});
+  if (kinds.length > 0) {
+    // Loaded only when needed: the executors are heavy for `weft --help`.
+    const { registerExecutorKind } = await import('../executor/kinds.ts');
+    for (const [kind, factory] of kinds) registerExecutorKind(kind, factory);
   }
   if (plugin.errors !== undefined) registerErrorClasses(plugin.errors);
   used.set(plugin.name, plugin);

@@ -160,7 +160,7 @@ export async function loadPlugins(
       if (typeof plugin !== 'object' || plugin === null) {
         throw new UsageError('its module has no default export made with definePlugin()');
       }
-      usePlugin(plugin);
+      await usePlugin(plugin);
       loaded.push(plugin);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

@@ -26,6 +26,8 @@ export function gateExecutor(
       capacity: inner.capacity,
       remote: true,
       ...(inner.carriesChildren === false ? { carriesChildren: false } : {}),
+      ...(inner.worker === undefined ? {} : { worker: inner.worker }),
+      ...(inner.placesAttempts === true ? { placesAttempts: true } : {}),
       ...(inner.check ? { check: inner.check.bind(inner) } : {}),
       run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
         if (invocation.task.options.resources.length > 0 && source !== undefined) {
@@ -41,6 +43,8 @@ export function gateExecutor(
     capacity: inner.capacity,
     remote: inner.remote,
     ...(inner.carriesChildren === false ? { carriesChildren: false } : {}),
+    ...(inner.worker === undefined ? {} : { worker: inner.worker }),
+    ...(inner.placesAttempts === true ? { placesAttempts: true } : {}),
     ...(inner.check ? { check: inner.check.bind(inner) } : {}),
     run(invocation: Invocation, signal: AbortSignal): Promise<unknown> {
       const keys = invocation.task.options.resources;

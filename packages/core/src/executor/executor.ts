@@ -60,11 +60,30 @@ export interface Invocation extends TaskContext, SubmitScope {
    * the task declares (set when it declares some and the run has a source).
    */
   readonly resourceSource?: ResourceSource;
+  /**
+   * Says where the attempt runs (`thread #2`, `process #3 (pid 4242)`,
+   * `host:pid`), for the run's record. An executor that knows calls it
+   * synchronously within `run()`, before the task starts; it may call it
+   * again when it moves the attempt to another worker.
+   */
+  placed?(worker: string): void;
 }
 
 export interface Executor extends AsyncDisposable {
   /** A short name for messages (`inline`, `threads`, ...). */
   readonly name: string;
+  /**
+   * Where every attempt runs, for executors that run them all in one place
+   * (`inline`); others say it per attempt with `invocation.placed()`.
+   */
+  readonly worker?: string;
+  /**
+   * True when the executor calls `invocation.placed()` for every attempt,
+   * when the attempt starts on a worker, which may be after `run()` returned
+   * (it waited for a worker): the attempt's timeout then runs from there.
+   * @default false (the timeout runs from `run()`)
+   */
+  readonly placesAttempts?: boolean;
   readonly capacity: Capacity;
   /**
    * True when tasks run outside the coordinator's JavaScript realm (another

@@ -20,6 +20,7 @@ export interface InlineOptions {
 
 class InlineExecutor implements Executor {
   readonly name = 'inline';
+  readonly worker = 'inline';
   readonly capacity: Capacity;
 
   constructor(capacity: Capacity) {

@@ -30,6 +30,8 @@ export class TaskInvocation implements Invocation {
   readonly graph: NodeGraph;
   /** The task's declared resources, filled in before it runs. */
   resources: Readonly<Record<string, unknown>> = NO_RESOURCES;
+  /** Where the executor said the attempt runs. */
+  worker: string | undefined;
   #log: Logger | undefined;
 
   constructor(
@@ -63,6 +65,14 @@ export class TaskInvocation implements Invocation {
     this.#log ??= this.#host.taskLogger(this.taskId, this.attempt);
     return this.#log;
   }
+
+  placed(worker: string): void {
+    this.worker = worker;
+    this.onPlaced?.();
+  }
+
+  /** Called by `placed()`: the scheduler restarts the attempt's clock when placement was deferred. */
+  onPlaced: (() => void) | undefined;
 
   /** Children this task submits have it as their parent. */
   get parentId(): number {

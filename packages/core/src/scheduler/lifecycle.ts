@@ -211,7 +211,8 @@ export abstract class TaskLifecycle extends TaskTable {
     if (this.unfinishedCount === 0) this.idle.release();
   }
 
-  protected transition(id: number, to: number, detail?: TransitionDetail): void {
+  /** Changes a task's state; the event is emitted unless `quiet` (the caller emits it later). */
+  protected transition(id: number, to: number, detail?: TransitionDetail, quiet = false): void {
     const from = this.state[id]!;
     if (!canTransition(from, to)) {
       throw new InternalError(
@@ -219,6 +220,6 @@ export abstract class TaskLifecycle extends TaskTable {
       );
     }
     this.state[id] = to;
-    if (this.bus.active) this.bus.emit(transitionEvent(this.eventBase(id), to, detail));
+    if (!quiet && this.bus.active) this.bus.emit(transitionEvent(this.eventBase(id), to, detail));
   }
 }

@@ -27,6 +27,7 @@ import { refusingChildren } from './children-refused.ts';
 import { TaskInvocation } from './invocation.ts';
 import { type LifecycleOptions, TaskLifecycle } from './lifecycle.ts';
 import { Pacer } from './pacer.ts';
+import { transitionEvent } from './transition-events.ts';
 import { ZeroWaiters } from './zero-waiters.ts';
 
 export interface SchedulerOptions extends LifecycleOptions {
@@ -268,39 +269,61 @@ export class Scheduler extends TaskLifecycle {
   #start(id: number): void {
     const task = this.tasks[id]!;
     const attempt = ++this.attempts[id]!;
-    this.transition(id, RUNNING);
+    // An executor that runs every attempt in one place says so up front; the
+    // others say where when they place the attempt, within run().
+    const where = this.executor.worker;
+    this.transition(
+      id,
+      RUNNING,
+      where === undefined ? undefined : { worker: where },
+      where === undefined,
+    );
     if (this.state[id] !== RUNNING) return; // a listener cancelled the run
     const args = this.resolvedArgs(id);
     let signal = this.#controller.signal;
     let timer: NodeJS.Timeout | undefined;
+    let arm: (() => void) | undefined;
     const timeoutMs = task.options.timeoutMs;
     if (timeoutMs > 0) {
       const attemptController = new AbortController();
       signal = AbortSignal.any([signal, attemptController.signal]);
-      timer = this.timers.after(timeoutMs, () => {
-        if (!this.isCurrent(id, attempt)) return;
-        const error = new TimeoutError(this.describe(id), timeoutMs);
-        attemptController.abort(error);
-        this.fail(id, attempt, error);
-      });
+      arm = () => {
+        this.timers.clear(timer);
+        timer = this.timers.after(timeoutMs, () => {
+          if (!this.isCurrent(id, attempt)) return;
+          const error = new TimeoutError(this.describe(id), timeoutMs);
+          attemptController.abort(error);
+          this.fail(id, attempt, error);
+        });
+      };
+      // Where the executor places attempts itself, the clock starts at placement.
+      if (this.executor.placesAttempts !== true) arm();
     }
     this.#inflight++;
     let outcome: Promise<unknown>;
+    const invocation = new TaskInvocation(this.host, this.#graph, id, attempt, task, args, signal);
     try {
-      outcome = this.executor.run(
-        new TaskInvocation(this.host, this.#graph, id, attempt, task, args, signal),
-        signal,
-      );
+      outcome = this.executor.run(invocation, signal);
     } catch (error) {
       outcome = Promise.reject(error);
+    }
+    if (where === undefined && this.bus.active && this.isCurrent(id, attempt)) {
+      this.bus.emit(transitionEvent(this.eventBase(id), RUNNING, { worker: invocation.worker }));
+    }
+    if (arm !== undefined && this.executor.placesAttempts === true) {
+      if (invocation.worker !== undefined) arm();
+      // Not placed yet (no worker was free): the clock starts when it is.
+      else invocation.onPlaced = () => this.isCurrent(id, attempt) && arm();
     }
     outcome.then(
       (value) => {
         this.#settled(timer);
+        invocation.onPlaced = undefined;
         if (this.isCurrent(id, attempt)) this.succeed(id, value);
       },
       (error: unknown) => {
         this.#settled(timer);
+        invocation.onPlaced = undefined;
         if (this.isCurrent(id, attempt)) this.fail(id, attempt, error);
       },
     );

@@ -26,6 +26,8 @@ export interface TransitionDetail {
   /** For `cached`: where the result comes from and its cache key. */
   readonly from?: { readonly runId: string; readonly taskId: number };
   readonly cacheKey?: string;
+  /** For `started`: where the attempt runs. */
+  readonly worker?: string | undefined;
 }
 
 export function transitionEvent(
@@ -44,7 +46,9 @@ export function transitionEvent(
         delayMs: detail?.delayMs ?? 0,
       };
     case RUNNING:
-      return { ...base, type: 'started' };
+      return detail?.worker === undefined
+        ? { ...base, type: 'started' }
+        : { ...base, type: 'started', worker: detail.worker };
     case SUCCEEDED:
       return { ...base, type: 'succeeded' };
     case CACHED:

@@ -15,18 +15,21 @@ import type { WorkerHandle } from './runtime.ts';
 export interface Call extends OutputOwner {
   readonly key: number;
   readonly inv: Invocation;
-  readonly conn: Connection;
+  /** The worker it runs on (another one when it is run again); undefined while it waits for one. */
+  conn: Connection | undefined;
+  /** The pool's id of the task's module. */
+  readonly module: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   /** The calls sharing its signal, which fire when it aborts. */
   watched: Set<Call> | undefined;
   /** Waits on nodes the task has open in the coordinator: while above 0, it holds no slot. */
   waits: number;
-  /** Its signal fired and was forwarded; it is stopped hard if it runs on too long. */
+  /** Its signal fired and was forwarded; its worker is stopped if it runs on too long. */
   aborted: boolean;
   killTimer: NodeJS.Timeout | undefined;
-  /** Still running well after its signal fired: its worker takes no new tasks. */
-  stale: boolean;
+  /** How often it was run again because its worker was stopped for another call. */
+  rerun: number;
   /** The worker's keys of the nodes it submitted. */
   children: number[] | undefined;
 }
@@ -45,8 +48,10 @@ export class Connection {
   readonly sources = new Set<number>();
   /** Calls running and not waiting on a node: what placement balances. */
   active = 0;
-  /** Calls still running well after their signal fired: no new task goes here meanwhile. */
-  stale = 0;
+  /** Calls whose signal fired and that still run: no new task goes here meanwhile. */
+  aborting = 0;
+  /** The call whose fault made the pool stop this worker, for the others' messages. */
+  stoppedFor: string | undefined;
   /** The worker said it runs the same weft and is ready. */
   ready = false;
   gone = false;
@@ -123,7 +128,7 @@ export class Connection {
   remove(call: Call): void {
     if (!this.calls.delete(call.key)) return;
     if (call.waits === 0) this.active--;
-    if (call.stale) this.stale--;
+    if (call.aborted) this.aborting--;
     if (call.children !== undefined) for (const f of call.children) this.nodes.delete(f);
     if (this.calls.size === 0 && this.ready && !this.gone) this.handle.keepAlive(false);
   }

@@ -29,6 +29,8 @@ export class ParallelExecutor implements Executor {
   readonly capacity: Capacity;
   /** Tasks run in other threads or processes: resources and values must be able to follow. */
   readonly remote = true;
+  /** Attempts may wait for a worker; the pool says when each starts. */
+  readonly placesAttempts = true;
   readonly #pool: Pool;
 
   constructor(name: string, runtime: Runtime, options: CompiledParallelOptions) {

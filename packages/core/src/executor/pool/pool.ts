@@ -4,43 +4,43 @@
  *
  * - Placement: an attempt goes to the live worker with the fewest attempts
  *   running and not waiting; a new worker starts while all are busy and
- *   fewer than `max` run. Workers start lazily and stay until the pool closes.
- * - Signals: a fired signal is forwarded to the worker, which aborts the
- *   task's own signal; a task still running `killGrace` later gets its worker
- *   stopped hard (no new task goes to that worker meanwhile, and a
- *   replacement may start).
+ *   fewer than `max` are alive. Workers start lazily and stay until the pool
+ *   closes. A worker with an aborted attempt still running takes no new
+ *   attempt; when every worker is in that state, attempts wait for one.
+ * - Signals (`aborts.ts`): a fired signal is forwarded to the worker, which
+ *   aborts the task's own signal; a task still running `killGrace` later gets
+ *   its worker stopped hard, and a replacement starts.
  * - Death: a worker that dies fails only the attempts it was running, with
  *   `WorkerDiedError` saying how it died; the next attempt starts a fresh one.
+ *   An attempt whose worker the pool stopped for another attempt's fault is
+ *   not failed: it runs again on another worker (without spending a retry).
  * - Closing rejects what runs, asks workers to exit (disposing their
  *   setup), and stops those still there after a grace period.
  */
-import { serializeError } from '../../errors/base.ts';
 import { deserializeError } from '../../errors/deserialize.ts';
-import { formatTask } from '../../errors/run.ts';
 import {
   describeDeath,
   PoolClosedError,
-  UnserializableValueError,
   type WorkerDeath,
   WorkerDiedError,
-  WorkerMismatchError,
   WorkerStartError,
 } from '../../errors/worker.ts';
 import type { ResourceSource } from '../../resources/source.ts';
 import type { Invocation } from '../executor.ts';
-import { submitFromWorker, waitFromWorker } from './children.ts';
+import { Aborts, describeCall } from './aborts.ts';
 import { type Call, Connection } from './connection.ts';
 import { coordinatorHash, importableModule } from './modules.ts';
 import type { CompiledParallelOptions } from './options.ts';
 import { flushOutput, writeOutput } from './output.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker } from './protocol.ts';
+import { type Inbox, receive } from './receive.ts';
 import type { Runtime } from './runtime.ts';
-import { findUnserializable } from './serializable.ts';
+import { unsendable } from './unsendable.ts';
 
-/** How long after its signal fired a task may end before its worker takes no new tasks. */
-const STALE_MS = 100;
 /** Workers dying before they are ready, in a row, that make the pool give up. */
 const MAX_START_FAILURES = 3;
+/** How often one attempt is run again because its worker was stopped for another's fault. */
+const MAX_RERUNS = 3;
 
 export class Pool {
   readonly #name: string;
@@ -49,7 +49,9 @@ export class Pool {
   readonly #entry: URL;
   readonly #conns: Connection[] = [];
   readonly #calls = new Map<number, Call>();
-  readonly #bySignal = new WeakMap<AbortSignal, Set<Call>>();
+  /** Calls waiting for a worker that takes tasks (every one is stopping an attempt). */
+  readonly #pending: Call[] = [];
+  readonly #aborts: Aborts;
   readonly #moduleIds = new Map<string, number>();
   readonly #sourceIds = new WeakMap<ResourceSource, number>();
   #nextSource = 1;
@@ -66,16 +68,22 @@ export class Pool {
     this.#runtime = runtime;
     this.#o = options;
     this.#entry = entry;
+    this.#aborts = new Aborts(
+      options.killGraceMs,
+      (call) => this.#calls.has(call.key),
+      (call, reason) => {
+        this.#end(call);
+        call.reject(reason);
+      },
+    );
   }
 
   run(inv: Invocation, signal: AbortSignal): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new PoolClosedError(this.#name, describe(inv)));
+    if (this.#closed) return Promise.reject(new PoolClosedError(this.#name, describeCall(inv)));
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     let moduleId: number;
-    let conn: Connection;
     try {
       moduleId = this.#moduleId(inv);
-      conn = this.#place();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -84,45 +92,83 @@ export class Pool {
       const call: Call = {
         key,
         inv,
-        conn,
+        conn: undefined,
+        module: moduleId,
         resolve,
         reject,
         watched: undefined,
         waits: 0,
         aborted: false,
         killTimer: undefined,
-        stale: false,
+        rerun: 0,
         children: undefined,
         partial: undefined,
       };
       this.#calls.set(key, call);
-      conn.add(call);
-      if (!conn.modules.has(moduleId)) {
-        conn.modules.add(moduleId);
-        const url = inv.task.options.module!;
-        conn.push({ t: 'module', m: moduleId, url, hash: coordinatorHash(url) });
+      try {
+        this.#dispatch(call);
+      } catch (error) {
+        this.#end(call);
+        reject(error);
+        return;
       }
-      const declared = inv.task.options.resources;
-      const source = declared.length > 0 ? inv.resourceSource : undefined;
-      const sourceId = source === undefined ? undefined : this.#sourceId(source);
-      if (sourceId !== undefined && !conn.sources.has(sourceId)) {
-        conn.sources.add(sourceId);
-        conn.push({ t: 'resources', s: sourceId, source: source! });
-      }
-      conn.push({
-        t: 'run',
-        k: key,
-        m: moduleId,
-        n: inv.task.name,
-        a: inv.args,
-        r: inv.runId,
-        i: inv.taskId,
-        at: inv.attempt,
-        l: inv.label,
-        ...(sourceId === undefined ? {} : { res: declared, s: sourceId }),
-      });
-      this.#watch(call, signal);
+      this.#aborts.watch(call, signal);
     });
+  }
+
+  /** Sends a call to a worker that takes tasks, or queues it until one does. */
+  #dispatch(call: Call): void {
+    const conn = this.#place();
+    if (conn === undefined) {
+      this.#pending.push(call);
+      return;
+    }
+    call.conn = conn;
+    conn.add(call);
+    call.inv.placed?.(
+      conn.handle.pid === undefined ? conn.label : `${conn.label} (pid ${conn.handle.pid})`,
+    );
+    const inv = call.inv;
+    if (!conn.modules.has(call.module)) {
+      conn.modules.add(call.module);
+      const url = inv.task.options.module!;
+      conn.push({ t: 'module', m: call.module, url, hash: coordinatorHash(url) });
+    }
+    const declared = inv.task.options.resources;
+    const source = declared.length > 0 ? inv.resourceSource : undefined;
+    const sourceId = source === undefined ? undefined : this.#sourceId(source);
+    if (sourceId !== undefined && !conn.sources.has(sourceId)) {
+      conn.sources.add(sourceId);
+      conn.push({ t: 'resources', s: sourceId, source: source! });
+    }
+    conn.push({
+      t: 'run',
+      k: call.key,
+      m: call.module,
+      n: inv.task.name,
+      a: inv.args,
+      r: inv.runId,
+      i: inv.taskId,
+      at: inv.attempt,
+      l: inv.label,
+      ...(sourceId === undefined ? {} : { res: declared, s: sourceId }),
+    });
+  }
+
+  /** Dispatches queued calls while workers take them. */
+  #drainPending(): void {
+    while (this.#pending.length > 0 && !this.#closed) {
+      const conn = this.#place();
+      if (conn === undefined) return;
+      const call = this.#pending.shift()!;
+      if (!this.#calls.has(call.key)) continue;
+      try {
+        this.#dispatch(call);
+      } catch (error) {
+        this.#end(call);
+        call.reject(error);
+      }
+    }
   }
 
   /** A number for a resource source, the same for every task of a run. */
@@ -156,7 +202,7 @@ export class Pool {
     this.#closed = true;
     for (const call of [...this.#calls.values()]) {
       this.#end(call);
-      call.reject(new PoolClosedError(this.#name, describe(call.inv)));
+      call.reject(new PoolClosedError(this.#name, describeCall(call.inv)));
     }
     const conns = [...this.#conns];
     for (const conn of conns) {
@@ -180,23 +226,28 @@ export class Pool {
     return id;
   }
 
-  #place(): Connection {
+  /**
+   * The worker for the next attempt: an idle one, else a new one while fewer
+   * than `max` are alive, else the least busy; none while every worker is
+   * stopping an attempt that ignores its signal.
+   */
+  #place(): Connection | undefined {
     let best: Connection | undefined;
-    let usable = 0;
     for (const conn of this.#conns) {
-      if (conn.stale > 0) continue;
-      usable++;
+      if (conn.aborting > 0 || conn.gone) continue;
       if (best === undefined || conn.active < best.active) best = conn;
     }
-    if ((best === undefined || best.active > 0) && usable < this.#o.max) return this.#spawn();
-    return best ?? this.#spawn();
+    if ((best === undefined || best.active > 0) && this.#conns.length < this.#o.max) {
+      return this.#spawn();
+    }
+    return best;
   }
 
   #spawn(): Connection {
     const id = this.#nextWorker++;
     const label = `${this.#runtime.kind} #${id}`;
     const conn: Connection = new Connection(id, label, (message, error) =>
-      this.#unsendable(conn, message, error),
+      unsendable(this.#calls, conn, message, error, (call) => this.#end(call)),
     );
     try {
       conn.handle = this.#runtime.spawn(
@@ -223,66 +274,29 @@ export class Pool {
       throw new WorkerStartError(label, 'could not be spawned', { cause });
     }
     this.#conns.push(conn); // kept alive while it starts
-
     return conn;
   }
 
   #receive(conn: Connection, batch: readonly FromWorker[]): void {
-    for (const m of batch) {
-      switch (m.t) {
-        case 'done': {
-          const call = this.#calls.get(m.k);
-          if (call === undefined) break;
-          this.#end(call);
-          if (m.ok) call.resolve(m.v);
-          else call.reject(m.e === undefined ? m.x : deserializeError(m.e));
-          break;
-        }
-        case 'log':
-          this.#calls.get(m.k)?.inv.log[m.level](m.msg, m.fields);
-          break;
-        case 'out':
-          this.#output(conn, m.k, m.s, m.text);
-          break;
-        case 'submit':
-          submitFromWorker(conn, this.#calls.get(m.k), m);
-          break;
-        case 'wait':
-          waitFromWorker(conn, m.k < 0 ? undefined : this.#calls.get(m.k), m);
-          break;
-        case 'cancel': {
-          const node = conn.nodes.get(m.f);
-          node?.graph.cancel(node.id);
-          break;
-        }
-        case 'ready':
-          conn.ready = true;
-          conn.markReady();
-          if (conn.calls.size === 0) conn.handle.keepAlive(false);
-          this.#startFailures = 0;
-          break;
-        case 'refused':
-          this.#fail(conn, new WorkerMismatchError(conn.label, this.#o.version, m.version));
-          break;
-        case 'setup-failed':
-          this.#fail(
-            conn,
-            new WorkerStartError(conn.label, `failed in its workerSetup module: ${m.e.message}`, {
-              cause: deserializeError(m.e),
-            }),
-          );
-          break;
-        case 'fatal':
-          conn.fatal = m.e.message;
-          break;
-      }
-    }
+    receive(this.#inbox, conn, batch);
   }
+
+  /** What the message handler (`receive.ts`) needs of the pool. */
+  readonly #inbox: Inbox = {
+    calls: this.#calls,
+    version: () => this.#o.version,
+    end: (call) => this.#end(call),
+    output: (conn, k, stream, text) => this.#output(conn, k, stream, text),
+    fail: (conn, error) => this.#fail(conn, error),
+    ready: () => {
+      this.#startFailures = 0;
+    },
+  };
 
   /** The pool cannot run anything: fails what runs on `conn`, and every later task, with `error`. */
   #fail(conn: Connection, error: Error): void {
     this.#broken ??= error;
-    for (const call of [...conn.calls.values()]) {
+    for (const call of [...conn.calls.values(), ...this.#pending.splice(0)]) {
       this.#end(call);
       call.reject(error);
     }
@@ -308,86 +322,55 @@ export class Pool {
       }
     }
     for (const call of [...conn.calls.values()]) {
-      this.#end(call);
-      call.reject(new WorkerDiedError(describe(call.inv), conn.label, death));
+      const innocent =
+        death.kind === 'stopped' &&
+        conn.stoppedFor !== undefined &&
+        !call.aborted &&
+        call.rerun < MAX_RERUNS &&
+        !this.#closed &&
+        this.#broken === undefined;
+      if (innocent) this.#rerun(call, conn);
+      else {
+        this.#end(call);
+        call.reject(new WorkerDiedError(describeCall(call.inv), conn.label, death));
+      }
     }
     conn.markExited();
+    this.#drainPending();
   }
 
-  /** A message that could not be serialized: fails the task it belongs to. */
-  #unsendable(conn: Connection, message: ToWorker, error: unknown): void {
-    if (message.t === 'run') {
-      const call = this.#calls.get(message.k);
-      if (call === undefined) return;
+  /** Runs again, on another worker, a call whose worker was stopped for another call's fault. */
+  #rerun(call: Call, conn: Connection): void {
+    flushOutput(call);
+    conn.remove(call);
+    call.rerun++;
+    call.waits = 0;
+    call.children = undefined;
+    call.inv.log.warn(
+      `its worker (${conn.label}) was stopped for another task's fault (${conn.stoppedFor}); running it again on another worker`,
+    );
+    try {
+      this.#dispatch(call);
+    } catch (error) {
       this.#end(call);
-      const bad = findUnserializable(message.a, 'args');
-      call.reject(
-        bad === undefined
-          ? error
-          : new UnserializableValueError(describe(call.inv), bad.path, bad.what),
-      );
-    } else if (message.t === 'settle') {
-      conn.push({ ...message, ok: false, v: undefined, e: serializeError(error) });
+      call.reject(error);
     }
-  }
-
-  #watch(call: Call, signal: AbortSignal): void {
-    if (signal.aborted) {
-      this.#abort(call, signal.reason);
-      return;
-    }
-    let calls = this.#bySignal.get(signal);
-    if (calls === undefined) {
-      const set = new Set<Call>();
-      calls = set;
-      this.#bySignal.set(signal, set);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const c of set) this.#abort(c, signal.reason);
-          set.clear();
-        },
-        { once: true },
-      );
-    }
-    calls.add(call);
-    call.watched = calls;
-  }
-
-  #abort(call: Call, reason: unknown): void {
-    if (call.aborted || !this.#calls.has(call.key)) return;
-    call.aborted = true;
-    const conn = call.conn;
-    conn.push({ t: 'abort', k: call.key, reason: serializeError(reason) });
-    const grace = this.#o.killGraceMs;
-    // A task that heeds its signal ends within milliseconds, and its worker
-    // takes new tasks meanwhile; one still running after STALE_MS takes no
-    // new tasks, and is stopped (and replaced) when its grace is over.
-    const stale = Math.min(STALE_MS, grace);
-    call.killTimer = setTimeout(() => {
-      if (!this.#calls.has(call.key) || conn.gone) return;
-      call.stale = true;
-      conn.stale++;
-      call.killTimer = setTimeout(() => {
-        if (this.#calls.has(call.key) && !conn.gone) {
-          conn.handle.kill(`task ${describe(call.inv)} ran on ${grace} ms after its signal fired`);
-        }
-      }, grace - stale);
-    }, stale);
   }
 
   /** Forgets a call that ended (its outcome is settled by the caller). */
   #end(call: Call): void {
     if (!this.#calls.delete(call.key)) return;
-    clearTimeout(call.killTimer);
-    call.watched?.delete(call);
+    this.#aborts.forget(call);
     flushOutput(call);
-    call.conn.remove(call);
+    const pending = this.#pending.indexOf(call);
+    if (pending >= 0) this.#pending.splice(pending, 1);
+    if (call.conn !== undefined) {
+      const wasAborting = call.aborted;
+      call.conn.remove(call);
+      // A worker that was stopping this call takes tasks again.
+      if (wasAborting && call.conn.aborting === 0) this.#drainPending();
+    }
   }
-}
-
-function describe(inv: Invocation): string {
-  return `${formatTask({ id: inv.taskId, name: inv.name, label: inv.label })} (attempt ${inv.attempt})`;
 }
 
 /** True when `promise` settled within `ms`. */

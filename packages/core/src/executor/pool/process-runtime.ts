@@ -76,6 +76,10 @@ class ProcessHandle implements WorkerHandle {
     return { kind: 'exit', code: code ?? -1 };
   }
 
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   send(batch: readonly ToWorker[], _transfer: readonly ArrayBuffer[]): void {
     if (this.#child.connected) this.#child.send(batch);
   }

@@ -25,6 +25,8 @@ export interface WorkerHandle {
   keepAlive(on: boolean): void;
   /** Stops the worker hard (thread: terminate; process: SIGTERM, then SIGKILL after a grace). */
   kill(reason: string): void;
+  /** The worker's process id, when it is a process of its own. */
+  readonly pid?: number | undefined;
 }
 
 /** What a runtime needs to start a worker. */

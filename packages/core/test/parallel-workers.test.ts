@@ -23,7 +23,6 @@ import {
   dieOnce,
   duplicateLabels,
   echo,
-  hog,
   keptSize,
   talk,
   tree,

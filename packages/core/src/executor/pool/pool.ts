@@ -1,23 +1,3 @@
-/**
- * @module
- * A pool of workers (threads or processes) behind the executor seam.
- *
- * - Placement: an attempt goes to the live worker with the fewest attempts
- *   running and not waiting; a new worker starts while all are busy and
- *   fewer than `max` are alive. Workers start lazily and stay until the pool
- *   closes. A worker with an aborted attempt still running takes no new
- *   attempt; when every worker is in that state, attempts wait for one.
- * - Signals (`aborts.ts`): a fired signal is forwarded to the worker, which
- *   aborts the task's own signal; a task still running `killGrace` later gets
- *   its worker stopped hard, and a replacement starts.
- * - Death: a worker that dies fails only the attempts it was running, with
- *   `WorkerDiedError` saying how it died; the next attempt starts a fresh one.
- *   An attempt whose worker the pool stopped for another attempt's fault is
- *   not failed: it runs again on another worker (without spending a retry).
- * - Closing rejects what runs, asks workers to exit (disposing their
- *   setup), and stops those still there after a grace period.
- */
-import { deserializeError } from '../../errors/deserialize.ts';
 import {
   describeDeath,
   PoolClosedError,

@@ -118,9 +118,13 @@ describe('mergeConfig()', () => {
     expect((thrown(() => mergeConfig({ overrides: { 'db..url': 'x' } })) as Error).message).toBe(
       'config override "db..url" needs a path like resource.key',
     );
-    for (const path of ['__proto__.polluted', 'db.constructor.x', 'db.prototype']) {
-      expect((thrown(() => mergeConfig({ overrides: { [path]: 'x' } })) as Error).message).toBe(
-        `config override "${path}" uses a reserved key`,
+    for (const [path, key] of [
+      ['__proto__.polluted', '__proto__'],
+      ['db.constructor.x', 'constructor'],
+      ['db.prototype', 'prototype'],
+    ]) {
+      expect((thrown(() => mergeConfig({ overrides: { [path!]: 'x' } })) as Error).message).toBe(
+        `config override "${path}" uses the reserved key "${key}"`,
       );
     }
     expect(

@@ -37,9 +37,28 @@ export function parsePairs(
     if (key === '') {
       throw new UsageError(`${flag} expects key=value, got ${JSON.stringify(pair)}`);
     }
-    out[key] = parseValue(pair.slice(eq + 1));
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+      throw new UsageError(`${flag} ${key}: "${key}" is a reserved key and cannot be a name`);
+    }
+    const value = parseValue(pair.slice(eq + 1));
+    if (hasReservedKey(value)) {
+      throw new UsageError(
+        `${flag} ${key}: its value uses a reserved key (__proto__, constructor or prototype)`,
+      );
+    }
+    out[key] = value;
   }
   return out;
+}
+
+/** True when a parsed JSON value has a key that reaches a prototype when merged. */
+function hasReservedKey(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 64) return false;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') return true;
+    if (hasReservedKey(v, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** True for a Standard Schema (zod, valibot, arktype...). */

@@ -21,8 +21,8 @@ export interface ConfigSources {
 /** The merged config, keyed by resource name. */
 export function mergeConfig(sources: ConfigSources): ConfigTree {
   const out: ConfigTree = {};
-  deepMerge(out, sources.file ?? {});
-  deepMerge(out, sources.options ?? {});
+  deepMerge(out, sources.file ?? {}, 'the config of weft.config.ts');
+  deepMerge(out, sources.options ?? {}, 'the config option');
   const env = sources.env ?? {};
   if (env.WEFT_CONFIG !== undefined && env.WEFT_CONFIG !== '') {
     let parsed: unknown;
@@ -36,16 +36,26 @@ export function mergeConfig(sources: ConfigSources): ConfigTree {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new ConfigFileError('WEFT_CONFIG must be a JSON object keyed by resource name');
     }
-    deepMerge(out, parsed as ConfigTree);
+    deepMerge(out, parsed as ConfigTree, 'WEFT_CONFIG');
   }
   for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('WEFT__') && value !== undefined)
-      setPath(out, key.slice(6).split('__'), parseValue(value));
+    if (key.startsWith('WEFT__') && value !== undefined) {
+      const parsed = parseValue(value);
+      setPath(out, key.slice(6).split('__'), isTree(parsed) ? merged(parsed, key) : parsed);
+    }
   }
   for (const [path, value] of Object.entries(sources.overrides ?? {})) {
-    setPath(out, path.split('.'), typeof value === 'string' ? parseValue(value) : value);
+    const parsed = typeof value === 'string' ? parseValue(value) : value;
+    setPath(out, path.split('.'), isTree(parsed) ? merged(parsed, `override ${path}`) : parsed);
   }
   return out;
+}
+
+/** A checked copy of an object value given whole (no reserved keys at any depth). */
+function merged(value: ConfigTree, where: string): ConfigTree {
+  const copy: ConfigTree = {};
+  deepMerge(copy, value, where);
+  return copy;
 }
 
 function parseValue(raw: string): unknown {
@@ -60,8 +70,11 @@ function setPath(tree: ConfigTree, path: readonly string[], value: unknown): voi
   if (path.length === 0 || path.some((p) => p === '')) {
     throw new ConfigFileError(`config override "${path.join('.')}" needs a path like resource.key`);
   }
-  if (path.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) {
-    throw new ConfigFileError(`config override "${path.join('.')}" uses a reserved key`);
+  const reserved = path.find(isReserved);
+  if (reserved !== undefined) {
+    throw new ConfigFileError(
+      `config override "${path.join('.')}" uses the reserved key "${reserved}"`,
+    );
   }
   let at = tree;
   for (const key of path.slice(0, -1)) {
@@ -72,13 +85,26 @@ function setPath(tree: ConfigTree, path: readonly string[], value: unknown): voi
   at[path[path.length - 1]!] = value;
 }
 
-function deepMerge(into: ConfigTree, from: Readonly<ConfigTree>): void {
+/** Keys that would reach an object's prototype when merged: refused in every outside input. */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+function isReserved(key: string): boolean {
+  return RESERVED.has(key);
+}
+
+function deepMerge(into: ConfigTree, from: Readonly<ConfigTree>, where: string, path = ''): void {
   for (const [key, value] of Object.entries(from)) {
+    if (isReserved(key)) {
+      throw new ConfigFileError(
+        `${where} uses the reserved key "${key}"${path === '' ? '' : ` at ${path}`}; config keys cannot be __proto__, constructor or prototype`,
+      );
+    }
+    const at = path === '' ? key : `${path}.${key}`;
     const existing = into[key];
-    if (isTree(value) && isTree(existing)) deepMerge(existing, value);
+    if (isTree(value) && isTree(existing)) deepMerge(existing, value, where, at);
     else if (isTree(value)) {
       const copy: ConfigTree = {};
-      deepMerge(copy, value);
+      deepMerge(copy, value, where, at);
       into[key] = copy;
     } else into[key] = value;
   }

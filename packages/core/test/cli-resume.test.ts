@@ -121,6 +121,27 @@ describe('stopping a run', () => {
     expect(tally(effects(dir))).toMatchObject({ step0: 1, step1: 1, step2: 1, step3: 1, side: 1 });
   });
 
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(
+    '%s stops the run as Ctrl-C does, exits %i, and leaves it resumable',
+    async (signal, code) => {
+      const dir = project();
+      const { run, id } = await startHeld(dir);
+      run.child.kill(signal);
+      const end = await run.exited;
+      expect(end.code).toBe(code);
+      expect(end.stderr).toContain(`run ${id} was interrupted by ${signal}`);
+      expect(end.stderr).toContain(`weft resume ${id}`);
+      expect(await runState(dir, id)).toBe('cancelled');
+      rmSync(join(dir, 'hold'));
+      const r = await weft(['resume', id], dir);
+      expect(r.code).toBe(0);
+      expect(tally(effects(dir))).toMatchObject({ step0: 1, step1: 1, step2: 1, step3: 1 });
+    },
+  );
+
   it('weft cancel from another process stops a running run', async () => {
     const dir = project();
     const { run, id } = await startHeld(dir);

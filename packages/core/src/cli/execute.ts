@@ -25,11 +25,18 @@ export interface ExecuteOptions {
   readonly hintArgs?: string;
 }
 
-const INTERRUPT_REASON = 'interrupted (Ctrl-C)';
+/** The signals that stop a run as Ctrl-C does, with the exit code each gives (128 + its number). */
+const STOP_SIGNALS = [
+  ['SIGINT', 'Ctrl-C', EXIT_INTERRUPTED],
+  ['SIGTERM', 'SIGTERM', 143],
+  ['SIGHUP', 'SIGHUP', 129],
+] as const;
 
 /**
  * Runs the workflow and returns the exit code: 0 succeeded, 1 failed or
- * cancelled, 130 interrupted. Errors before the run started (config) are thrown.
+ * cancelled, 130 interrupted by Ctrl-C (143 by SIGTERM, 129 by SIGHUP: what
+ * systemd, containers, CI and a closed terminal send, handled alike).
+ * Errors before the run started (config) are thrown.
  */
 export async function execute(o: ExecuteOptions): Promise<number> {
   const [{ startRun }, { createRenderer }] = await Promise.all([
@@ -51,12 +58,21 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   const onEvent = o.json ? (e: RunEvent) => renderer.event(e) : deferStart(renderer, title);
   const handle = startRun(o.main, { ...o.options, onEvent });
   let interrupts = 0;
-  const onSigint = (): void => {
-    if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
-    if (!o.json) err('\ninterrupting: stopping running tasks (Ctrl-C again to quit at once)\n');
-    handle.cancel(INTERRUPT_REASON);
-  };
-  process.on('SIGINT', onSigint);
+  let interruptedBy: (typeof STOP_SIGNALS)[number] | undefined;
+  const handlers = STOP_SIGNALS.map((entry) => {
+    const [signal, name, code] = entry;
+    const onSignal = (): void => {
+      if (++interrupts > 1) process.exit(code);
+      interruptedBy = entry;
+      if (!o.json) {
+        const again = signal === 'SIGINT' ? 'Ctrl-C again' : `${name} again`;
+        err(`\ninterrupted by ${name}: stopping running tasks (${again} to quit at once)\n`);
+      }
+      handle.cancel(`interrupted (${name})`);
+    };
+    process.on(signal, onSignal);
+    return [signal, onSignal] as const;
+  });
   try {
     await handle.result();
     return EXIT_OK;
@@ -64,9 +80,9 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     if (!isWeftError(error)) throw error;
     const hints = hintText(handle.id, o.hintArgs ?? '');
     if (error.code === 'WEFT_RUN_CANCELLED') {
-      if (interrupts > 0) {
-        err(`run ${handle.id} was interrupted\n${hints}`);
-        return EXIT_INTERRUPTED;
+      if (interruptedBy !== undefined) {
+        err(`run ${handle.id} was interrupted by ${interruptedBy[1]}\n${hints}`);
+        return interruptedBy[2];
       }
       err(`error: ${error.message}\n${hints}`);
       return EXIT_FAILED;
@@ -79,7 +95,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const [signal, onSignal] of handlers) process.off(signal, onSignal);
     renderer.close();
   }
 }

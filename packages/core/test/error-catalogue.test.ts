@@ -62,7 +62,10 @@ describe('the error catalogue', () => {
       for (const m of readFileSync(file, 'utf8').matchAll(/'(WEFT_[A-Z][A-Z_]*)'/g))
         used.add(m[1]!);
     }
-    const missing = [...used].filter((c) => ERROR_CATALOGUE[c] === undefined);
+    // WEFT_COORDINATOR is an environment variable's name, not an error code.
+    const missing = [...used].filter(
+      (c) => ERROR_CATALOGUE[c] === undefined && c !== 'WEFT_COORDINATOR',
+    );
     expect(missing).toEqual([]);
   });
 

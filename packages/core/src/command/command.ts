@@ -6,9 +6,11 @@
  * task's timeout and cancellation; its result lists the output files, so
  * that other tasks (and commands) can take them as inputs.
  */
+
 import { resolve } from 'node:path';
 import { CommandFailedError, formatArgv } from '../errors/command.ts';
 import { callerModule } from '../util/caller-module.ts';
+import { COORDINATOR_VAR, coordinatorMark } from '../util/coordinator-marker.ts';
 import {
   type AnyArgs,
   defineTask,
@@ -148,10 +150,16 @@ function filesOf(spec: CommandSpecFn<AnyArgs>, args: readonly unknown[]): TaskFi
   };
 }
 
-/** The program's environment; undefined for the weft process's own, unchanged. */
+/**
+ * The program's environment; undefined for the weft process's own, unchanged
+ * (the launcher adds the coordinator's mark). An inherited environment
+ * carries the mark; one given whole (`inheritEnv: false`) is kept exact.
+ */
 function environment(spec: CompiledSpec): NodeJS.ProcessEnv | undefined {
   if (spec.env === undefined) return spec.inheritEnv ? undefined : {};
-  const env: NodeJS.ProcessEnv = spec.inheritEnv ? { ...process.env } : {};
+  const env: NodeJS.ProcessEnv = spec.inheritEnv
+    ? { ...process.env, [COORDINATOR_VAR]: coordinatorMark() }
+    : {};
   for (const [key, value] of Object.entries(spec.env)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

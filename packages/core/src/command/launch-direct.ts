@@ -6,12 +6,13 @@
  * stderr are pipes, read to their end.
  */
 import { spawn } from 'node:child_process';
+import { COORDINATOR_VAR, coordinatorMark } from '../util/coordinator-marker.ts';
 import type { Launcher } from './launch.ts';
 
 export const launchDirect: Launcher = (request, events) => {
   const child = spawn(request.file, request.args, {
     cwd: request.cwd,
-    env: request.env,
+    env: request.env ?? { ...process.env, [COORDINATOR_VAR]: coordinatorMark() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let aborted = false;

@@ -8,6 +8,7 @@
  * for the futures front end) and reads nodes back through the seam.
  */
 import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
 import { serializeError } from '../errors/base.ts';
 import {
   DuplicateLabelError,
@@ -29,6 +30,7 @@ import type { SubmitScope } from '../vocabulary/scope.ts';
 import type { TaskState } from '../vocabulary/state.ts';
 import { isTask, type Task } from '../vocabulary/task.ts';
 import { newRunId, notATask } from './helpers.ts';
+import { awaitOrphans, processAlive } from './orphans.ts';
 import { RunRecording } from './recording.ts';
 import { checkTaskResources, type ResourceCheckContext } from './resource-check.ts';
 import type { CompiledRunOptions } from './run-options.ts';
@@ -269,8 +271,10 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     this.#check = prepared.executor.check?.bind(prepared.executor);
     let record: RunRecording | undefined;
     try {
-      if (prepared.store !== undefined)
+      if (prepared.store !== undefined) {
+        if (this.#o.resume !== undefined) await this.#noOrphans(prepared.store, this.#o.resume);
         record = this.#startRecord(prepared.store, prepared, started);
+      }
     } catch (error) {
       await prepared.scope[Symbol.asyncDispose]();
       this.#end('failed');
@@ -305,6 +309,14 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
         await prepared.scope[Symbol.asyncDispose]();
       }
     }
+  }
+
+  /** Waits until no process of the resumed run's earlier session lives (same host only). */
+  async #noOrphans(store: RunStore, runId: string): Promise<void> {
+    const earlier = store.run(runId);
+    if (earlier === undefined || earlier.host !== hostname() || earlier.pid === process.pid) return;
+    if (processAlive(earlier.pid)) return; // the run itself is alive: the recording refuses it
+    await awaitOrphans(runId, `${earlier.host}:${earlier.pid}`);
   }
 
   #startRecord(store: RunStore, prepared: PreparedRun, started: RunStarted): RunRecording {

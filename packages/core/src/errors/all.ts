@@ -48,6 +48,7 @@ export {
   RunFailedError,
   RunFinishedError,
   RunInWorkerError,
+  RunProcessesAliveError,
   type TaskFailure,
   type TaskRef,
   TimeoutError,

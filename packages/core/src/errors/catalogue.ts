@@ -43,6 +43,7 @@ import {
   RunFailedError,
   RunFinishedError,
   RunInWorkerError,
+  RunProcessesAliveError,
   TimeoutError,
   UnknownNodeError,
   UnsatisfiableRequirementsError,
@@ -111,6 +112,10 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
   WEFT_RUN_IN_WORKER: entry(
     RunInWorkerError,
     'a task module starts a run when a worker imports it',
+  ),
+  WEFT_RUN_PROCESSES_ALIVE: entry(
+    RunProcessesAliveError,
+    "a resume found processes of the run's earlier session still alive",
   ),
   WEFT_CHILDREN_NOT_CARRIED: entry(
     ChildrenNotCarriedError,

@@ -279,3 +279,17 @@ export class RemoteTaskError extends WeftError {
     );
   }
 }
+
+/** Processes of a run's earlier session are still alive: a resume would run beside them. */
+export class RunProcessesAliveError extends WeftError {
+  readonly runId: string;
+  readonly pids: readonly number[];
+  constructor(runId: string, pids: readonly number[], shown: string) {
+    super(
+      'WEFT_RUN_PROCESSES_ALIVE',
+      `run ${runId} cannot be resumed yet: processes of its earlier session are still running: ${shown}; stop them (kill ${pids.join(' ')}) before resuming`,
+    );
+    this.runId = runId;
+    this.pids = pids;
+  }
+}

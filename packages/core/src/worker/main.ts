@@ -44,6 +44,9 @@ if (!isMainThread && parentPort !== null) {
     if (last === undefined) process.exit(code);
     else send(last, undefined, {}, () => process.exit(code));
   };
+  // The coordinator is gone (it exited or was killed): nothing this worker
+  // runs may go on writing side effects for a run that no one records.
+  process.on('disconnect', () => process.exit(1));
   process.once('message', (init: WorkerInit) => {
     void serve(init, { canTransfer: false, send: (batch) => void send(batch), exit }, (host) =>
       process.on('message', (batch: ToWorker[]) => host.receive(batch)),

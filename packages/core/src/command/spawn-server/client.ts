@@ -12,6 +12,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { COORDINATOR_VAR, coordinatorMark } from '../../util/coordinator-marker.ts';
 import { setRef } from '../../util/ref.ts';
 import type { LaunchEvents, Launched, LaunchRequest } from '../launch.ts';
 import { launchDirect } from '../launch-direct.ts';
@@ -69,7 +70,7 @@ export class SpawnServer {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: SERVER_FLAGS,
-      env: { ...env, MALLOC_ARENA_MAX: '1' },
+      env: { ...env, MALLOC_ARENA_MAX: '1', [COORDINATOR_VAR]: coordinatorMark() },
     });
     this.#child = child;
     child.on('message', (m: FromServer) => this.#receive(m));
@@ -117,7 +118,7 @@ export class SpawnServer {
       file: request.file,
       args: request.args,
       cwd: request.cwd,
-      env: request.env ?? { ...process.env },
+      env: request.env ?? { ...process.env, [COORDINATOR_VAR]: coordinatorMark() },
       limit: request.maxOutputBytes,
       stream: request.streaming,
     });

@@ -9,7 +9,10 @@
  *
  * It reads each program's output and sends it on as it comes, or, for a
  * stream in tail mode, keeps only its last bytes and sends them when the
- * program has ended. It exits when its parent goes (the channel closes).
+ * program has ended. Each program runs in a process group of its own; when
+ * the parent goes (the channel closes: it exited, or was killed), the
+ * server kills every group it started, then exits, so no program outlives
+ * the run that started it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -95,7 +98,12 @@ const running = new Map<number, Running>();
 function start(m: Extract<ToServer, { t: 'spawn' }>): void {
   let child: ChildProcess;
   try {
-    child = spawn(m.file, m.args, { cwd: m.cwd, env: m.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(m.file, m.args, {
+      cwd: m.cwd,
+      env: m.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
   } catch (error) {
     send({ t: 'failed', id: m.id, error: failure(error) });
     return;
@@ -131,7 +139,16 @@ function kill(id: number, signal: NodeJS.Signals): void {
   run.aborted = true;
   const child = run.child;
   if (child.exitCode !== null || child.signalCode !== null) stopReading(child);
-  else child.kill(signal);
+  else signalGroup(child, signal);
+}
+
+/** Sends `signal` to the program's process group: it and what it started. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal); // the group is gone; the program itself may not be
+  }
 }
 
 /**
@@ -165,7 +182,12 @@ process.on('message', (m: ToServer) => {
     (m.s === 1 ? run?.out : run?.err)?.tail();
   }
 });
-process.on('disconnect', () => process.exit(0));
-// Ctrl-C reaches the whole process group: the programs, and weft, which
-// decides what it means; the server lives on to report how they ended.
+// The parent is gone: no program it started may outlive it.
+process.on('disconnect', () => {
+  for (const run of running.values()) signalGroup(run.child, 'SIGKILL');
+  process.exit(0);
+});
+// Ctrl-C reaches the terminal's process group: weft, which decides what it
+// means (it stops the programs, each in a group of its own, through this
+// server), and this server, which lives on to report how they ended.
 process.on('SIGINT', () => {});

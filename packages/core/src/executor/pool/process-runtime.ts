@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkerDeath } from '../../errors/worker.ts';
+import { COORDINATOR_VAR, coordinatorMark } from '../../util/coordinator-marker.ts';
 import { setRef } from '../../util/ref.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Runtime, SpawnOptions, WorkerEvents, WorkerHandle } from './runtime.ts';
@@ -34,7 +35,11 @@ class ProcessHandle implements WorkerHandle {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Node's compile cache spares each new process the type stripping of .ts modules.
-      env: { NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'), ...process.env },
+      env: {
+        NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
+        ...process.env,
+        [COORDINATOR_VAR]: coordinatorMark(),
+      },
       execArgv: [
         '--disable-warning=ExperimentalWarning',
         ...(limit === undefined ? [] : [`--max-old-space-size=${limit}`]),

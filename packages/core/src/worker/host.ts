@@ -25,10 +25,8 @@ import { type RunLink, TaskRun } from './task-run.ts';
 
 /** How a worker talks to its coordinator. */
 export interface Channel {
-  /** Whether `send` can move ArrayBuffers instead of copying them. */
-  readonly canTransfer: boolean;
-  /** Sends a batch; throws synchronously when a value cannot be serialized. */
-  send(batch: FromWorker[], transfer: ArrayBuffer[]): void;
+  /** Sends a batch (copied); throws synchronously when a value cannot be serialized. */
+  send(batch: FromWorker[]): void;
   /** Sends a last batch, then ends the worker. */
   exit(code: number, last?: FromWorker[]): void;
 }
@@ -50,7 +48,6 @@ export class WorkerHost implements RunLink {
   /** The nodes the tasks running here submitted, by key. */
   readonly nodes = new WorkerNodes();
   #outbox: FromWorker[] = [];
-  #transfer: ArrayBuffer[] = [];
   #scheduled = false;
   #setup: unknown;
   readonly #resources = new WorkerResources();
@@ -89,7 +86,7 @@ export class WorkerHost implements RunLink {
         // A task of that module reports it, with the module's error.
       }
     }
-    this.#channel.send([{ t: 'ready' }], []);
+    this.#channel.send([{ t: 'ready' }]);
     const early = this.#early!;
     this.#early = undefined;
     this.receive(early);
@@ -306,10 +303,11 @@ export class WorkerHost implements RunLink {
     }
     const k = run.k;
     if (ok) {
-      const transfer = this.#channel.canTransfer ? new Set<ArrayBuffer>() : undefined;
-      const bad = findUnserializable(value, 'result', transfer && { transfer });
+      // Copied, never transferred: a buffer in the result may still be the
+      // task's (a module-level cache), and would be empty in the worker after.
+      const bad = findUnserializable(value, 'result');
       if (bad === undefined) {
-        this.#push({ t: 'done', k, ok: true, v: value, e: undefined, x: undefined }, transfer);
+        this.#push({ t: 'done', k, ok: true, v: value, e: undefined, x: undefined });
         return;
       }
       value = new UnserializableValueError(run.describe(), bad.path, bad.what);
@@ -349,9 +347,8 @@ export class WorkerHost implements RunLink {
 
   // ---- the outbox ----
 
-  #push(message: FromWorker, transfer?: ReadonlySet<ArrayBuffer>): void {
+  #push(message: FromWorker): void {
     this.#outbox.push(message);
-    if (transfer !== undefined) for (const b of transfer) this.#transfer.push(b);
     if (!this.#scheduled) {
       this.#scheduled = true;
       // After this turn's microtasks: what finishes together leaves together.
@@ -363,18 +360,16 @@ export class WorkerHost implements RunLink {
     this.#scheduled = false;
     const batch = this.#outbox;
     if (batch.length === 0) return;
-    const transfer = this.#transfer;
     this.#outbox = [];
-    this.#transfer = [];
     try {
-      this.#channel.send(batch, transfer);
+      this.#channel.send(batch);
       return;
     } catch {
       // Sent one by one below: a buffer that cannot move is copied, a value that cannot cross fails its task.
     }
     for (const message of batch) {
       try {
-        this.#channel.send([message], []);
+        this.#channel.send([message]);
       } catch (error) {
         this.#sendFailed(message, error);
       }
@@ -383,10 +378,9 @@ export class WorkerHost implements RunLink {
 
   #sendFailed(message: FromWorker, error: unknown): void {
     if (message.t === 'done') {
-      this.#channel.send(
-        [{ ...message, ok: false, v: undefined, e: serializeError(error), x: undefined }],
-        [],
-      );
+      this.#channel.send([
+        { ...message, ok: false, v: undefined, e: serializeError(error), x: undefined },
+      ]);
     } else if (message.t === 'submit') {
       this.nodes.ack(message.f, -1, 'failed', error as Error);
     }

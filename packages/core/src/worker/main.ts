@@ -27,8 +27,7 @@ if (!isMainThread && parentPort !== null) {
   void serve(
     workerData as WorkerInit,
     {
-      canTransfer: true,
-      send: (batch, transfer) => port.postMessage(batch, transfer),
+      send: (batch) => port.postMessage(batch),
       exit: (code, last) => {
         if (last !== undefined) port.postMessage(last);
         process.exit(code);
@@ -48,7 +47,7 @@ if (!isMainThread && parentPort !== null) {
   // runs may go on writing side effects for a run that no one records.
   process.on('disconnect', () => process.exit(1));
   process.once('message', (init: WorkerInit) => {
-    void serve(init, { canTransfer: false, send: (batch) => void send(batch), exit }, (host) =>
+    void serve(init, { send: (batch) => void send(batch), exit }, (host) =>
       process.on('message', (batch: ToWorker[]) => host.receive(batch)),
     );
   });

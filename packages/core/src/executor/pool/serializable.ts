@@ -7,8 +7,7 @@
  * instance into a plain object without its methods; weft refuses all of
  * these up front, with the task's name and the value's path.
  *
- * The same walk finds the futures among a worker's submit arguments and the
- * large binary buffers a result can transfer instead of copying.
+ * The same walk finds the futures among a worker's submit arguments.
  */
 
 import { UnserializableValueError } from '../../errors/worker.ts';
@@ -23,9 +22,6 @@ export interface WalkOptions {
   readonly isFuture?: (value: object) => boolean;
   /** Called with the path of each future (a copy) and the future. */
   readonly onFuture?: (path: PathPart[], future: object) => void;
-  /** Collects each ArrayBuffer of at least `transferMinBytes` bytes (never a shared one). */
-  readonly transfer?: Set<ArrayBuffer>;
-  readonly transferMinBytes?: number;
 }
 
 /** Where a value that cannot cross sits, and what it is. */
@@ -33,9 +29,6 @@ export interface Unserializable {
   readonly path: string;
   readonly what: string;
 }
-
-/** Buffers this large or larger move to the coordinator instead of being copied. */
-export const TRANSFER_MIN_BYTES = 64 * 1024;
 
 const isApiFuture = (value: object): boolean => isNodeOutput(value);
 
@@ -116,14 +109,7 @@ function walk(
     o.onFuture?.([...path], value);
     return undefined;
   }
-  if (ArrayBuffer.isView(value)) {
-    collect(value.buffer, o);
-    return undefined;
-  }
-  if (value instanceof ArrayBuffer) {
-    collect(value, o);
-    return undefined;
-  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return undefined;
   if (
     value instanceof Date ||
     value instanceof RegExp ||
@@ -188,16 +174,6 @@ function walkKeys(
     path.pop();
   }
   return undefined;
-}
-
-function collect(buffer: ArrayBufferLike, o: WalkOptions): void {
-  if (
-    o.transfer !== undefined &&
-    buffer instanceof ArrayBuffer &&
-    buffer.byteLength >= (o.transferMinBytes ?? TRANSFER_MIN_BYTES)
-  ) {
-    o.transfer.add(buffer);
-  }
 }
 
 const methodsOf = new WeakMap<object, boolean>();

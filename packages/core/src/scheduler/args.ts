@@ -59,11 +59,15 @@ function scanNested(
   seen: Set<object>,
 ): boolean {
   if (isThenable(value)) {
+    // Refused here, the promise has no one left to observe it: its later
+    // rejection (a cancelled input, say) must not crash the process.
+    (value as PromiseLike<unknown>).then(undefined, () => {});
     throw new InvalidArgumentError(
       task,
       path,
       `task ${task}: ${path} is a ${describeValue(value).replace('instance of ', '')} (a promise or thenable); ` +
-        'pass a future from submit(), or await the value before submitting',
+        'pass a future from submit(), await the value before submitting, or take part of a ' +
+        "future's value with future.get('key')",
     );
   }
   if (seen.has(value)) return false;

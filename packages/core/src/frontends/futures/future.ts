@@ -14,6 +14,7 @@ import { FutureNotDoneError } from '../../errors/run.ts';
 import { NODE_OUTPUT, type NodeGraph, type NodeOutput } from '../../vocabulary/node.ts';
 import { submitScope } from '../../vocabulary/scope.ts';
 import { DONE_STATES as DONE, type TaskState } from '../../vocabulary/state.ts';
+import { type PathKey, pick } from './pick.ts';
 
 /** The eventual result of one submitted task. */
 export class Future<T = unknown> implements PromiseLike<T>, NodeOutput {
@@ -102,6 +103,29 @@ export class Future<T = unknown> implements PromiseLike<T>, NodeOutput {
         );
       } else graph.wait(this.ref, resolve as (v: unknown) => void, reject, -1, 0);
     }).then(onfulfilled, onrejected);
+  }
+
+  /**
+   * A future of a part of this task's value (`get('outputs', 0)` is
+   * `value.outputs[0]`), to pass downstream as an edge. It is a small task
+   * of its own (`weft.get`) that runs once this one succeeded, and fails
+   * naming the key when the part is missing.
+   * @example
+   * const sizes = submit(measure, files);
+   * submit(report, sizes.get('total'));
+   */
+  get<K1 extends keyof T>(k1: K1): Future<T[K1]>;
+  get<K1 extends keyof T, K2 extends keyof T[K1]>(k1: K1, k2: K2): Future<T[K1][K2]>;
+  get(...path: PathKey[]): Future<unknown>;
+  get(...path: PathKey[]): Future<unknown> {
+    const own = this[NODE_OUTPUT];
+    const scope = submitScope.getStore();
+    const mine = scope !== undefined && scope.graph.runId === own.runId;
+    const graph = mine ? scope.graph : own;
+    return new Future(
+      graph,
+      graph.add({ task: pick, args: [this, path], parent: mine ? scope.parentId : -1 }),
+    );
   }
 
   toString(): string {

@@ -1,12 +1,102 @@
 #!/usr/bin/env node
-// The `weft` command. It runs the built JavaScript (npx tsc -b): Node does
-// not strip TypeScript types from files under node_modules.
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  process.stderr.write(
-    `error: weft needs Node 22.18 or newer (it runs TypeScript workflows through Node's type stripping and stores runs with node:sqlite); this is Node ${process.versions.node}\n`,
-  );
+// The `weft` command. Plain JavaScript that old Node versions still parse, so
+// that on a Node older than weft needs it can re-run itself with the Node
+// that scripts/node.sh provisioned in a clone of the repository, or say what
+// to do. It runs the built JavaScript (dist/): Node does not strip TypeScript
+// types from files under node_modules.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIN_MAJOR = 22;
+const MIN_MINOR = 18;
+const self = fileURLToPath(import.meta.url);
+
+function newEnough(version) {
+  const [major, minor] = version.split('.').map(Number);
+  return major > MIN_MAJOR || (major === MIN_MAJOR && minor >= MIN_MINOR);
+}
+
+function fail(message) {
+  process.stderr.write(`error: ${message}\n`);
   process.exit(2);
 }
-const { cli } = await import('../dist/cli/main.js');
-await cli();
+
+/** The version of the `node-<os>-<arch>` package in `dir`, or '0.0' when it has none. */
+function packageVersion(dir) {
+  try {
+    return String(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version);
+  } catch {
+    return '0.0';
+  }
+}
+
+/**
+ * The Node that scripts/node.sh installs into `.cache/node` at a repository's
+ * root, found walking up from this file, when it is new enough.
+ */
+function provisionedNode() {
+  const pkg = join('.cache', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
+  let dir = dirname(self);
+  for (;;) {
+    const node = join(dir, pkg, 'bin', 'node');
+    if (existsSync(node) && newEnough(packageVersion(join(dir, pkg)))) return node;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Runs this file with `node` and ends as it ended: its exit code, or its signal. */
+function reexec(node) {
+  const child = spawn(node, [self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Ctrl-C reaches both processes (one process group): the child decides (it
+  // cancels the run and exits 130), and this one waits to report how it
+  // ended. SIGTERM and SIGHUP sent to this process alone are passed on.
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  const pass = (signal) => () => child.kill(signal);
+  const forwarded = ['SIGTERM', 'SIGHUP'].map((s) => [s, pass(s)]);
+  for (const [s, f] of forwarded) process.on(s, f);
+  child.on('error', (error) => fail(`could not start ${node}: ${error.message}`));
+  child.on('exit', (code, signal) => {
+    process.off('SIGINT', ignore);
+    for (const [s, f] of forwarded) process.off(s, f);
+    if (signal) {
+      process.kill(process.pid, signal);
+      process.exit(128 + (constants.signals[signal] || 0));
+    }
+    process.exit(code === null ? 1 : code);
+  });
+}
+
+/** Runs weft with this Node, from the build. */
+async function start() {
+  const entry = new URL('../dist/cli/main.js', import.meta.url);
+  if (!existsSync(entry)) {
+    fail(
+      `weft is not built: ${fileURLToPath(entry)} is missing.\n` +
+        'In a clone of the weft repository, build it at the root with `npm run build` (or `npx tsc -b`); ' +
+        'in another project, install the packed package instead (`npm pack` in packages/core builds it and writes weft-core-<version>.tgz; then `npm install /path/to/weft-core-<version>.tgz`).',
+    );
+  }
+  const { cli } = await import(entry.href);
+  await cli();
+}
+
+if (newEnough(process.versions.node)) {
+  await start();
+} else {
+  const node = provisionedNode();
+  if (node !== undefined) reexec(node);
+  else {
+    fail(
+      `weft needs Node ${MIN_MAJOR}.${MIN_MINOR} or newer (it runs TypeScript workflows through Node's type stripping and stores runs with node:sqlite); this is Node ${process.versions.node} (${process.execPath}).\n` +
+        'In a clone of the weft repository, run this line in your shell; it installs Node 24 into .cache/node and puts it first on PATH for that shell:\n' +
+        '  . scripts/node.sh\n' +
+        'Otherwise install Node 22.18 or newer (https://nodejs.org).',
+    );
+  }
+}

@@ -2,11 +2,13 @@
  * @module
  * Loading a workflow module: its default export is the main function
  * (called as `main(params)`), and its `params` export, when it is a
- * Standard Schema, validates the params given on the command line.
+ * Standard Schema, validates the params given on the command line. A module
+ * that cannot be imported for a reason a new project often hits gets an
+ * error that says what to change.
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { UsageError } from './errors.ts';
 import { isStandardSchema, validateParams } from './params.ts';
@@ -29,11 +31,7 @@ export async function loadWorkflow(file: string): Promise<Workflow> {
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    throw new UsageError(`could not import the workflow ${path}:`, {
-      cause: error,
-      detail: e.stack ?? e.message,
-    });
+    throw importError(path, error);
   }
   const main = module.default;
   if (typeof main !== 'function') {
@@ -46,6 +44,108 @@ export async function loadWorkflow(file: string): Promise<Workflow> {
     main: main as Workflow['main'],
     schema: isStandardSchema(module.params) ? module.params : undefined,
   };
+}
+
+/**
+ * The error for a workflow that failed to import. The mistakes a new project
+ * makes (ES module syntax in a CommonJS scope, TypeScript that Node cannot
+ * strip, a relative import without its extension, a type imported as a
+ * value) get a message that says what to do, and the lines Node points at;
+ * anything else shows its stack.
+ */
+function importError(path: string, error: unknown): UsageError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const head = `could not import the workflow ${path}:`;
+  const why =
+    esmInCommonJs(e, path) ??
+    notErasable(e, path) ??
+    missingExtension(e, path) ??
+    typeImportedAsValue(e);
+  if (why === undefined) {
+    return new UsageError(head, { cause: error, detail: e.stack ?? e.message });
+  }
+  return new UsageError(`${head} ${why}`, { cause: error, detail: codeFrame(e) });
+}
+
+const ESM_SYNTAX =
+  /^(Cannot use import statement outside a module|Unexpected token 'export'|Cannot use 'import\.meta' outside a module)$/;
+
+function esmInCommonJs(e: Error, path: string): string | undefined {
+  const code = (e as { code?: unknown }).code;
+  const fix = `Add "type": "module" to the project's package.json, or name the file .mjs (.mts for TypeScript).`;
+  if (code === 'ERR_REQUIRE_ESM' || code === 'ERR_REQUIRE_ASYNC_MODULE') {
+    return `${e.message}\nweft imports workflows as ES modules: write them with import, not require(). ${fix}`;
+  }
+  if (!(e instanceof SyntaxError && ESM_SYNTAX.test(e.message))) return undefined;
+  const file = locationOf(e) ?? path;
+  const pkg = nearestPackageJson(dirname(file));
+  const who = file === path ? 'it' : file;
+  const scope =
+    pkg === undefined ? 'no package.json above it' : `its nearest package.json, ${pkg},`;
+  return `${who} uses import/export syntax, but Node loads it as CommonJS because ${scope} does not say "type": "module". ${fix}`;
+}
+
+function notErasable(e: Error, path: string): string | undefined {
+  if ((e as { code?: unknown }).code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') return undefined;
+  const construct = /TypeScript (.+?) is not supported/.exec(e.message)?.[1] ?? 'syntax';
+  const file = locationOf(e) ?? path;
+  return (
+    `${file === path ? 'it' : file} uses a TypeScript ${construct}, which Node cannot strip. ` +
+    "weft runs .ts files through Node's type stripping, which supports only erasable syntax " +
+    `(no enum, namespace or parameter properties). ${STRIP_FIXES[construct] ?? STRIP_FIXES.syntax}`
+  );
+}
+
+function missingExtension(e: Error, path: string): string | undefined {
+  if ((e as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  const [, missing, from] =
+    /^Cannot find module '([^']+)' imported from (.+)$/.exec(e.message) ?? [];
+  if (missing === undefined || from === undefined || extname(missing) !== '') return undefined;
+  const found = ['.ts', '.mts', '.js', '.mjs'].map((ext) => missing + ext).find(existsSync);
+  if (found === undefined) return undefined;
+  const written = (p: string) => `./${relative(dirname(from), p)}`;
+  return `${from === path ? 'it' : from} imports ${written(missing)} without its extension: relative imports name the file with its extension (${written(found)}).`;
+}
+
+function typeImportedAsValue(e: Error): string | undefined {
+  const [, from, name] =
+    /^The requested module '(.+\.[mc]?ts)' does not provide an export named '(.+)'$/.exec(
+      e.message,
+    ) ?? [];
+  if (from === undefined) return undefined;
+  return `${e.message}. If ${name} is a type, import it with import type { ${name} } (or import { type ${name} }): Node's type stripping removes only the imports marked as types.`;
+}
+
+/** What to write instead of each construct Node's type stripping names. */
+const STRIP_FIXES: Readonly<Record<string, string>> = {
+  enum: "Use a union of string literals (type Color = 'red' | 'green') or a const object (const Color = { Red: 'red' } as const) instead of the enum.",
+  'namespace declaration': 'Use a module of its own (or plain exports) instead of the namespace.',
+  'parameter property':
+    'Declare the field in the class and assign it in the constructor instead of the parameter property.',
+  syntax:
+    "Rewrite it with erasable syntax only (TypeScript's erasableSyntaxOnly option reports every such place).",
+};
+
+/** The file a syntax error points at: the first line of its stack (`file:line`). */
+function locationOf(e: Error): string | undefined {
+  const where = /^(.+):\d+$/.exec(e.stack?.split('\n', 1)[0] ?? '')?.[1];
+  if (where === undefined) return undefined;
+  const file = where.startsWith('file:') ? fileURLToPath(where) : where;
+  return isAbsolute(file) ? file : undefined;
+}
+
+/** The source lines a syntax error's stack shows above its message, if any. */
+function codeFrame(e: Error): string | undefined {
+  const stack = e.stack ?? '';
+  const end = stack.indexOf(`\n${e.name}`);
+  return end > 0 ? stack.slice(0, end).trimEnd() : undefined;
+}
+
+function nearestPackageJson(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return join(d, 'package.json');
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** The params as main receives them: validated by the workflow's schema when it has one. */

@@ -103,12 +103,13 @@ describe('plain renderer', () => {
     );
   });
 
-  it('writes one line per failure and per retry', () => {
+  it('writes a line per retry, and a failure with every line of its message', () => {
     const r = createPlainRenderer(sinks());
     for (const e of sampleRun()) r.event(e);
     r.close();
     const lines = err.join('').split('\n').filter(Boolean);
-    expect(lines.map((l) => l.split(' ')[1])).toEqual(['retry', 'warn:', 'FAILED']);
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(['retry', 'warn:', 'FAILED', '']);
+    expect(lines[3]).toBe('    and on');
   });
 
   it('prints progress at most every interval, and only when something changed', () => {
@@ -137,9 +138,10 @@ describe('plain renderer', () => {
     }
     r.close();
     const lines = (err.join('') + out.join('')).split('\n').filter(Boolean);
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('FAILED');
-    expect(lines[1]).toMatch(/^run failed in/);
+    expect(lines[1]).toBe('    and on');
+    expect(lines[2]).toMatch(/^run failed in/);
   });
 });
 

@@ -22,6 +22,7 @@ import {
   stdoutWidth,
 } from '../format.ts';
 import { collect } from '../params.ts';
+import { messageLines, taskTitle } from '../render/format.ts';
 import { modeOption, storeOption, wholeNumber } from '../run-options.ts';
 import { withRun } from '../store.ts';
 import { type Column, table } from '../table.ts';
@@ -104,6 +105,7 @@ async function show(id: string, flags: Flags): Promise<number> {
       return;
     }
     out(table(COLUMNS, tasks, { paint, width: stdoutWidth() }));
+    out(failureDetails(tasks, paint));
     const total = Object.values(run.counts).reduce((a, b) => a + b, 0);
     if (
       tasks.length === flags.limit &&
@@ -115,6 +117,23 @@ async function show(id: string, flags: Flags): Promise<number> {
     }
   });
   return EXIT_OK;
+}
+
+/**
+ * Each failed task's whole error message below the table, where one line
+ * per task would cut it (a command's stderr tail, say), at most 5 tasks.
+ */
+function failureDetails(tasks: readonly TaskRecord[], paint: Paint): string {
+  const failed = tasks.filter((t) => t.state === 'failed' && t.error !== undefined);
+  if (failed.length === 0) return '';
+  const shown = failed.slice(0, 5).map((t) => {
+    const [head, ...rest] = messageLines(t.error);
+    const title = paint(['red', 'bold'], `${taskTitle(t.name, t.label, t.id)} failed`);
+    return `\n${title}\n  ${head}\n${rest.map((l) => `  ${l}\n`).join('')}`;
+  });
+  const more =
+    failed.length > 5 ? `\n… ${failed.length - 5} more failed tasks (--state failed --json)\n` : '';
+  return shown.join('') + more;
 }
 
 function header(run: RunRecord, paint: Paint): string {

@@ -75,6 +75,22 @@ export function errorLines(error: SerializedError | undefined, max = 5): string[
   return lines.length > max ? [...lines.slice(0, max), '…'] : lines;
 }
 
+/**
+ * The error's `name [code]: message`, every line of its message (a failed
+ * command's stderr tail among them) up to `max`, without stack frames.
+ */
+export function messageLines(error: SerializedError | undefined, max = 20): string[] {
+  if (error === undefined || error === null) return ['(no error given)'];
+  const code = typeof error.code === 'string' ? ` [${error.code}]` : '';
+  const lines = `${String(error.name ?? 'Error')}${code}: ${String(error.message ?? '')}`
+    .trimEnd()
+    .split('\n')
+    .map((l) => oneLine(l.trimEnd()));
+  return lines.length > max
+    ? [...lines.slice(0, max - 1), `… (${lines.length - max + 1} more lines)`]
+    : lines;
+}
+
 /** The first line of the error's message. */
 export function errorHeadline(error: SerializedError | undefined): string {
   return errorLines(error, 1)[0]!;

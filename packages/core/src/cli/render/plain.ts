@@ -11,6 +11,7 @@ import {
   countParts,
   errorHeadline,
   formatDuration,
+  messageLines,
   oneLine,
   type Paint,
   safely,
@@ -64,7 +65,9 @@ export function createPlainRenderer(options: PlainRendererOptions): Renderer {
 
   function failed(e: TaskFailed): string {
     const attempt = e.attempt > 1 ? ` (attempt ${e.attempt})` : '';
-    return `${elapsed(e.time)} FAILED ${taskTitle(e.name, e.label, e.taskId)}${attempt}: ${errorHeadline(e.error)}\n`;
+    const [head, ...rest] = messageLines(e.error);
+    const more = rest.map((l) => `    ${l}\n`).join('');
+    return `${elapsed(e.time)} FAILED ${taskTitle(e.name, e.label, e.taskId)}${attempt}: ${head}\n${more}`;
   }
 
   function retrying(e: TaskRetrying): string {

@@ -10,7 +10,7 @@ import { isWeftError, serializeError } from '../errors/base.ts';
 import type { RunEvent } from '../events/events.ts';
 import type { RunOptions } from '../frontends/futures/run.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './errors.ts';
-import { err, stderrPaint } from './format.ts';
+import { err, stderrPaint, terminal } from './format.ts';
 import type { Renderer } from './render/index.ts';
 
 export interface ExecuteOptions {
@@ -39,14 +39,15 @@ const STOP_SIGNALS = [
  * Errors before the run started (config) are thrown.
  */
 export async function execute(o: ExecuteOptions): Promise<number> {
-  const [{ startRun }, { createRenderer }] = await Promise.all([
+  const [{ startRun }, { createRenderer }, { captureRunOutput }] = await Promise.all([
     import('../frontends/futures/run.ts'),
     import('./render/index.ts'),
+    import('./run-output.ts'),
   ]);
   const chatty = !o.json && !o.quiet;
   const renderer = createRenderer({
-    out: process.stdout,
-    err: process.stderr,
+    out: terminal('stdout'),
+    err: terminal('stderr'),
     json: o.json,
     quiet: o.quiet,
     env: process.env,
@@ -57,6 +58,8 @@ export async function execute(o: ExecuteOptions): Promise<number> {
   };
   const onEvent = o.json ? (e: RunEvent) => renderer.event(e) : deferStart(renderer, title);
   const handle = startRun(o.main, { ...o.options, onEvent });
+  // What tasks in this process and main print goes to the run's log.
+  const releaseOutput = captureRunOutput(handle.id, handle.log);
   let interrupts = 0;
   let interruptedBy: (typeof STOP_SIGNALS)[number] | undefined;
   const handlers = STOP_SIGNALS.map((entry) => {
@@ -96,6 +99,7 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     throw error;
   } finally {
     for (const [signal, onSignal] of handlers) process.off(signal, onSignal);
+    releaseOutput();
     renderer.close();
   }
 }

@@ -15,14 +15,38 @@ import {
 
 export { formatDuration, oneLine, type Paint, type Style };
 
-/** Writes to stdout. */
+// Bound when the command starts: they go around the capture of a run's
+// output (run-output.ts), which replaces process.stdout.write meanwhile.
+const writeStdout = process.stdout.write.bind(process.stdout);
+const writeStderr = process.stderr.write.bind(process.stderr);
+
+/** Writes to stdout (never captured as a run's output). */
 export function out(text: string): void {
-  process.stdout.write(text);
+  writeStdout(text);
 }
 
-/** Writes to stderr. */
+/** Writes to stderr (never captured as a run's output). */
 export function err(text: string): void {
-  process.stderr.write(text);
+  writeStderr(text);
+}
+
+/** Standard output and error as renderers write to them, around the capture. */
+export function terminal(stream: 'stdout' | 'stderr'): {
+  write(text: string): unknown;
+  readonly isTTY: boolean;
+  readonly columns: number | undefined;
+} {
+  const s = process[stream];
+  const write = stream === 'stdout' ? writeStdout : writeStderr;
+  return {
+    write: (text: string) => write(text),
+    get isTTY() {
+      return s.isTTY === true;
+    },
+    get columns() {
+      return s.columns;
+    },
+  };
 }
 
 /** The painter for stdout: colors on a terminal without `NO_COLOR`, identity otherwise. */

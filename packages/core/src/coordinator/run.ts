@@ -47,6 +47,7 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
   ended = false;
   readonly #o: CompiledRunOptions;
   #logger: Logger | undefined;
+  #runLog: Logger | undefined;
   #scheduler: Scheduler | undefined;
   #resources: ResourceCheckContext | undefined;
   #check: ((task: Task, args: readonly unknown[]) => void) | undefined;
@@ -230,6 +231,12 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
         task === undefined ? { runId: this.runId } : { runId: this.runId, task, taskId, attempt };
       this.#logger?.[record.level](record.message, { ...record.fields, ...where });
     });
+  }
+
+  /** A logger whose records are the run's own log events (task -1), not a task's. */
+  get log(): Logger {
+    this.#runLog ??= this.#logSink(-1, 0, undefined);
+    return this.#runLog;
   }
 
   /** The dispatch behaviours of the run's scheduler, in order. */

@@ -8,6 +8,7 @@
  */
 import { RunInWorkerError } from '../errors/run.ts';
 import type { EventBus } from '../events/bus.ts';
+import type { Logger } from '../vocabulary/logger.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
 import { Run } from './run.ts';
 import { compileRunOptions, type RunOptions } from './run-options.ts';
@@ -21,6 +22,8 @@ export interface GraphRun<T> {
   readonly ended: boolean;
   /** Labels given to nodes so far, with their ids. */
   readonly labels: ReadonlyMap<string, number>;
+  /** A logger whose records become the run's own log events (task -1). */
+  readonly log: Logger;
   /** Stops dispatching and cancels running tasks; the run ends as cancelled. */
   cancel(reason: string): void;
   /** The dispatch behaviours of the run's scheduler, in order (empty before it starts). */
@@ -58,6 +61,7 @@ export function startGraph<T>(
       return run.ended;
     },
     labels: run.labels,
+    log: run.log,
     cancel: (reason) => run.cancelRun(reason),
     behaviours: () => run.behaviours(),
     result,

@@ -1,16 +1,26 @@
 /**
  * @module
- * Captures what code in a worker writes to `process.stdout` and
- * `process.stderr` (console.log among it): each write goes to the
- * coordinator, attributed to the task whose async context made it. Native
- * writes to the file descriptors (subprocesses, addons) bypass this; the
- * pool attributes those to the worker's oldest running task.
+ * Captures what code writes to `process.stdout` and `process.stderr`
+ * (console.log among it): in a worker, each write goes to the coordinator,
+ * attributed to the task whose async context made it; in the `weft`
+ * command, to the run's log. Native writes to the file descriptors
+ * (subprocesses, addons) bypass this; the pool attributes those to the
+ * worker's oldest running task.
  */
 
-/** Replaces the writes of stdout (1) and stderr (2) by `write`. */
-export function captureOutput(write: (stream: 1 | 2, text: string) => void): void {
+/**
+ * Replaces the writes of stdout (1) and stderr (2) by `write`; returns the
+ * function that puts the original writes back.
+ */
+export function captureOutput(write: (stream: 1 | 2, text: string) => void): () => void {
+  const stdout = process.stdout.write;
+  const stderr = process.stderr.write;
   patch(process.stdout, 1, write);
   patch(process.stderr, 2, write);
+  return () => {
+    process.stdout.write = stdout;
+    process.stderr.write = stderr;
+  };
 }
 
 function patch(

@@ -91,6 +91,19 @@ export function messageLines(error: SerializedError | undefined, max = 20): stri
     : lines;
 }
 
+/**
+ * For a log event that is the workflow's main printing (task -1, with a
+ * `stream` field): which stream it printed to; else undefined.
+ */
+export function mainOutput(e: {
+  readonly taskId: number;
+  readonly fields: Readonly<Record<string, unknown>> | undefined;
+}): 'stdout' | 'stderr' | undefined {
+  if (e.taskId !== -1) return undefined;
+  const stream = e.fields?.stream;
+  return stream === 'stdout' || stream === 'stderr' ? stream : undefined;
+}
+
 /** The first line of the error's message. */
 export function errorHeadline(error: SerializedError | undefined): string {
   return errorLines(error, 1)[0]!;

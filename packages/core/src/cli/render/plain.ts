@@ -11,6 +11,7 @@ import {
   countParts,
   errorHeadline,
   formatDuration,
+  mainOutput,
   messageLines,
   oneLine,
   type Paint,
@@ -84,12 +85,19 @@ export function createPlainRenderer(options: PlainRendererOptions): Renderer {
       case 'retrying':
         if (!quiet) err.write(retrying(e));
         return;
-      case 'log':
+      case 'log': {
+        // What main printed is output: shown as it was written, even when quiet.
+        const printed = mainOutput(e);
+        if (printed !== undefined) {
+          (printed === 'stdout' ? out : err).write(`${e.message}\n`);
+          return;
+        }
         if (!quiet && (e.level === 'warn' || e.level === 'error')) {
           const task = e.taskId >= 0 ? ` (task #${e.taskId})` : '';
           err.write(`${elapsed(e.time)} ${e.level}: ${oneLine(e.message)}${task}\n`);
         }
         return;
+      }
       case 'run_finished':
         out.write(`${summaryLine(tally, e.time - (tally.startTime ?? createdAt), noPaint)}\n`);
         return;

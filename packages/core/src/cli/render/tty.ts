@@ -16,6 +16,7 @@ import {
   errorLines,
   fitLine,
   formatDuration,
+  mainOutput,
   oneLine,
   type Paint,
   painter,
@@ -63,7 +64,7 @@ export function createTtyRenderer(options: TtyRendererOptions): Renderer {
   const createdAt = now();
   const tally = new Tally(true);
   const rate = new Rate();
-  const above: (TaskFailed | PendingLog)[] = [];
+  const above: (TaskFailed | PendingLog | { readonly printed: LogEvent })[] = [];
   let drawnLines = 0;
   let drawnVersion = 0;
   let lastDraw = Number.NEGATIVE_INFINITY;
@@ -104,7 +105,14 @@ export function createTtyRenderer(options: TtyRendererOptions): Renderer {
 
   function flushAbove(): string {
     let text = '';
-    for (const item of above) text += 'type' in item ? failureText(item, paint) : logText(item);
+    for (const item of above) {
+      text +=
+        'type' in item
+          ? failureText(item, paint)
+          : 'printed' in item
+            ? `${oneLine(item.printed.message)}\n`
+            : logText(item);
+    }
     above.length = 0;
     return text;
   }
@@ -186,6 +194,7 @@ export function createTtyRenderer(options: TtyRendererOptions): Renderer {
       try {
         tally.record(e);
         if (e.type === 'failed') above.push(e);
+        else if (e.type === 'log' && mainOutput(e) !== undefined) above.push({ printed: e });
         else if (e.type === 'log' && (e.level === 'warn' || e.level === 'error')) {
           above.push({ log: e, task: tally.running.get(e.taskId)?.name });
         } else if (e.type === 'run_finished') {

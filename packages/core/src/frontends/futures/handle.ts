@@ -4,6 +4,7 @@
  * of main's value with its futures resolved.
  */
 import type { RunEvent } from '../../events/events.ts';
+import type { Logger } from '../../vocabulary/logger.ts';
 import type { Future } from './future.ts';
 
 /** A run in progress. */
@@ -17,6 +18,8 @@ export interface RunHandle<T> {
   result(): Promise<T>;
   /** The id of the task submitted with `label`, if any. */
   taskId(label: string): number | undefined;
+  /** A logger whose records become the run's own log events (task -1), recorded with the run. */
+  readonly log: Logger;
 }
 
 /** What main returns, with every future (also inside arrays and plain objects) replaced by its value. */

@@ -92,5 +92,6 @@ function begin<T>(
     cancel: (reason = 'cancelled by RunHandle.cancel()') => run.cancel(reason),
     result: () => run.result,
     taskId: (label) => run.labels.get(label),
+    log: run.log,
   };
 }

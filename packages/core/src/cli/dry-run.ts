@@ -34,15 +34,34 @@ export function dryExecutor(): Executor {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2));
 
+/** What to tell the user when main was still waiting: the graph may go on past that point. */
+export function waitingNote(found: DryRunResult): string {
+  const n = found.view.nodes.length;
+  return (
+    `note: main was still waiting when the dry run stopped (it awaits a task's result, which a dry run never has): ` +
+    `the graph shows the ${n} task${n === 1 ? '' : 's'} main submitted before that, and may go on past it\n`
+  );
+}
+
+/** The graph a dry run found, and whether main was still waiting when it stopped. */
+export interface DryRunResult {
+  readonly view: GraphView;
+  /**
+   * Main had not returned: it awaits a task's result (which a dry run never
+   * has), so the graph is what it submitted before that.
+   */
+  readonly mainWaiting: boolean;
+}
+
 /**
  * The graph `main` builds before it needs a task's result.
  * @example
- * const view = await dryRun(() => workflow.main(params), { cwd, mode });
+ * const { view } = await dryRun(() => workflow.main(params), { cwd, mode });
  */
 export async function dryRun(
   main: () => unknown,
   options: Omit<RunOptions, 'executor' | 'onEvent' | 'cache'>,
-): Promise<GraphView> {
+): Promise<DryRunResult> {
   const { startRun } = await import('../frontends/futures/run.ts');
   const nodes = new Map<number, GraphNode>();
   const edges: [number, number][] = [];
@@ -57,10 +76,13 @@ export async function dryRun(
   let settled = false;
   let failure: unknown;
   let endedEarly = false;
+  let returned = false;
   const handle = startRun(
-    () => {
+    async () => {
       started = true;
-      return main();
+      const value = await main();
+      returned = true;
+      return value;
     },
     // A dry run is not a run to remember.
     { ...options, executor: dryExecutor(), record: false, onEvent },
@@ -92,5 +114,5 @@ export async function dryRun(
   handle.cancel('dry run: the graph is known');
   await done;
   if (endedEarly && failure !== undefined) throw failure;
-  return { nodes: [...nodes.values()], edges };
+  return { view: { nodes: [...nodes.values()], edges }, mainWaiting: !returned };
 }

@@ -79,7 +79,20 @@ export async function validateParams(
   params: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const result = await schema['~standard'].validate(params);
-  if (result.issues === undefined) return (result.value ?? {}) as Record<string, unknown>;
+  if (result.issues === undefined) {
+    const value = (result.value ?? {}) as Record<string, unknown>;
+    // A key the schema dropped is one it does not take: a typo, most often.
+    const unknown = Object.keys(params).filter((k) => !Object.hasOwn(value, k));
+    if (unknown.length > 0 && typeof value === 'object' && value !== null) {
+      const known = Object.keys(value);
+      throw new UsageError(
+        `unknown param${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}: ` +
+          `the workflow's params schema does not take ${unknown.length === 1 ? 'it' : 'them'}` +
+          (known.length === 0 ? '' : ` (it gives: ${known.join(', ')})`),
+      );
+    }
+    return value;
+  }
   const lines = result.issues.map((issue) => {
     const path = (issue.path ?? [])
       .map((p) => String(typeof p === 'object' && p !== null ? p.key : p))

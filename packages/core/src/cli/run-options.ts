@@ -7,6 +7,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors/usage.ts';
 import type { RunOptions } from '../frontends/futures/run.ts';
+import { err } from './format.ts';
 import { collect, parsePairs } from './params.ts';
 
 /** The flags as commander parses them. */
@@ -96,6 +97,12 @@ export async function engineOptions(flags: RunFlags): Promise<RunOptions> {
     flags.executor === undefined && flags.concurrency === undefined
       ? undefined
       : executorChoice(flags.executor ?? 'inline', flags.concurrency);
+  if (flags.executor === undefined && flags.concurrency !== undefined && !flags.quiet) {
+    err(
+      `note: -j ${flags.concurrency} alone runs tasks in this process, ${flags.concurrency} at a time ` +
+        "(the inline executor, instead of the mode's); add --executor threads or processes to run them in workers\n",
+    );
+  }
   const set = parsePairs(flags.set, '--set');
   const cache = flags.cache === false ? 'off' : flags.cache;
   return {

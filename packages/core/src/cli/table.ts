@@ -13,6 +13,8 @@ export interface Column<R> {
   readonly align?: 'left' | 'right';
   /** May be narrowed (and its cells cut) to fit the terminal. */
   readonly shrink?: boolean;
+  /** Never wider than this (longer cells are cut with `…`), on a terminal or not. */
+  readonly max?: number;
   readonly style?: (row: R) => Style | undefined;
 }
 
@@ -36,7 +38,12 @@ export function cut(text: string, width: number): string {
 
 /** The column widths: each its widest cell, narrowed to fit `width` when given. */
 function widths<R>(columns: readonly Column<R>[], cells: string[][], width?: number): number[] {
-  const w = columns.map((c, i) => Math.max(len(c.header), ...cells.map((r) => len(r[i]!))));
+  const w = columns.map((c, i) =>
+    Math.min(
+      c.max ?? Number.POSITIVE_INFINITY,
+      Math.max(len(c.header), ...cells.map((r) => len(r[i]!))),
+    ),
+  );
   if (width === undefined) return w;
   let excess = w.reduce((a, b) => a + b, 0) + GAP.length * (w.length - 1) - width;
   // Narrow the widest shrinkable column, one character at a time, until it fits.

@@ -6,9 +6,9 @@
  */
 import { dirname } from 'node:path';
 import { type Command, Option } from 'commander';
-import { dryRun } from '../dry-run.ts';
+import { dryRun, waitingNote } from '../dry-run.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
-import { out } from '../format.ts';
+import { err, out } from '../format.ts';
 import { formatGraph, GRAPH_FORMATS, viewOfTasks } from '../graph-view.ts';
 import { collect, parsePairs } from '../params.ts';
 import { storeOption } from '../run-options.ts';
@@ -77,13 +77,14 @@ async function graph(file: string | undefined, flags: Flags): Promise<number> {
   const params = await workflowParams(workflow, parsePairs(flags.param, '--param'));
   const cwd = dirname(workflow.path);
   const mode = await chooseMode(flags.mode, cwd);
-  const view = await dryRun(() => workflow.main(params), {
+  const found = await dryRun(() => workflow.main(params), {
     cwd,
     workflow: workflow.path,
     params,
     ...(Object.keys(set).length === 0 ? {} : { set }),
     ...(mode === undefined ? {} : { mode }),
   });
-  out(await formatGraph(view, flags.format, expand));
+  if (found.mainWaiting) err(waitingNote(found));
+  out(await formatGraph(found.view, flags.format, expand));
   return EXIT_OK;
 }

@@ -7,10 +7,10 @@
 import { basename, dirname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { findConfigFile } from '../../config/load-config.ts';
-import { dryRun } from '../dry-run.ts';
+import { dryRun, waitingNote } from '../dry-run.ts';
 import { EXIT_OK } from '../errors.ts';
 import { execute } from '../execute.ts';
-import { out } from '../format.ts';
+import { err, out } from '../format.ts';
 import { formatGraph, GRAPH_FORMATS } from '../graph-view.ts';
 import { collect, parsePairs } from '../params.ts';
 import {
@@ -89,8 +89,9 @@ async function runWorkflow(file: string, flags: Flags): Promise<number> {
   const main = () => workflow.main(params);
   if (flags.dryRun) {
     const { executor: _ignored, cache: _none, ...rest } = options;
-    const view = await dryRun(main, rest);
-    out(await formatGraph(view, flags.format, flags.expand === true));
+    const found = await dryRun(main, rest);
+    if (found.mainWaiting) err(waitingNote(found));
+    out(await formatGraph(found.view, flags.format, flags.expand === true));
     return EXIT_OK;
   }
   return execute({

@@ -48,12 +48,12 @@ States: ${STATE_NAMES.join(', ')}.
 
 const COLUMNS: readonly Column<TaskRecord>[] = [
   { header: 'id', value: (t) => String(t.id), align: 'right' },
-  { header: 'name', value: (t) => t.name, shrink: true },
-  { header: 'label', value: (t) => t.label ?? '-', shrink: true },
+  { header: 'name', value: (t) => t.name, shrink: true, max: 40 },
+  { header: 'label', value: (t) => t.label ?? '-', shrink: true, max: 32 },
   { header: 'state', value: (t) => t.state, style: (t) => stateStyle(t.state) },
   { header: 'attempts', value: (t) => String(t.attempts), align: 'right' },
   { header: 'duration', value: (t) => span(t.startedAt, t.endedAt), align: 'right' },
-  { header: 'worker', value: (t) => t.worker ?? '-', shrink: true },
+  { header: 'worker', value: (t) => t.worker ?? '-', shrink: true, max: 32 },
   { header: 'error', value: (t) => firstLine(t.error?.message), shrink: true },
 ];
 

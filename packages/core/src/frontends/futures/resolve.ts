@@ -21,7 +21,7 @@ export async function resolveFutures(value: unknown): Promise<unknown> {
   if (!collect(value, futures, new Set())) return value;
   const values = await Promise.all(futures);
   const of = new Map<Future, unknown>();
-  futures.forEach((f, i) => of.set(f, values[i]));
+  for (let i = 0; i < futures.length; i++) of.set(futures[i]!, values[i]);
   return copy(value, of, new Map());
 }
 

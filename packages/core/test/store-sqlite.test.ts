@@ -326,7 +326,9 @@ describe('sqlite run store', () => {
     const run = store.run('crash')!;
     expect(run).toMatchObject({ state: 'running', sessions: 2 });
     expect(run.counts).toMatchObject({ pending: 0, ready: 0, running: 0 });
-    expect(run.counts.cancelled).toBe(unfinished.length);
+    // The new session counts its own tasks only (none yet), from the task after the last.
+    expect(Object.values(run.counts).every((n) => n === 0)).toBe(true);
+    expect(run.sessionFirstTask).toBe(tasks.at(-1)!.id + 1);
     const added = store.events('crash', { afterSeq: events.length, limit: 100_000 });
     expect(added.map((e) => e.seq)).toEqual(added.map((_, i) => events.length + 1 + i));
     expect(added.map((e) => ('taskId' in e ? e.taskId : -2))).toEqual(unfinished.map((t) => t.id));

@@ -60,6 +60,7 @@ export {
   ArtifactMissingError,
   InvalidArtifactHashError,
   RunAlreadyOpenError,
+  RunClaimedError,
   RunNotFoundError,
   RunStillRunningError,
   RunStoreClosedError,

@@ -53,6 +53,7 @@ import {
   ArtifactMissingError,
   InvalidArtifactHashError,
   RunAlreadyOpenError,
+  RunClaimedError,
   RunNotFoundError,
   RunStillRunningError,
   RunStoreClosedError,
@@ -165,6 +166,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
   // Stores
   WEFT_RUN_NOT_FOUND: entry(RunNotFoundError, 'no run with that id is recorded'),
   WEFT_RUN_STILL_RUNNING: entry(RunStillRunningError, 'a run to resume is still running'),
+  WEFT_RUN_CLAIMED: entry(RunClaimedError, 'another process resumed the run first'),
   WEFT_STORE_BAD_INPUT: entry(RunStoreInputError, 'a run store was given input it cannot accept'),
   WEFT_STORE_CLOSED: entry(RunStoreClosedError, 'a run store was used after it was closed'),
   WEFT_STORE_RUN_OPEN: entry(RunAlreadyOpenError, 'a run is already being written'),

@@ -1,8 +1,9 @@
 /**
  * @module
  * The stores' errors: recorded runs (one that is not in the store, one that
- * cannot be resumed because it is still running), the run stores' own
- * (codes `WEFT_STORE_*`), and the artifact stores'.
+ * cannot be resumed because it is still running, one that another process
+ * resumed first), the run stores' own (codes `WEFT_STORE_*`), and the
+ * artifact stores'.
  */
 import { describeValue, WeftError } from './base.ts';
 
@@ -27,6 +28,28 @@ export class RunStillRunningError extends WeftError {
       `run ${runId} is still running (process ${pid} on this host); stop it first (weft cancel ${runId})`,
     );
     this.runId = runId;
+    this.pid = pid;
+  }
+}
+
+/**
+ * A resume lost its claim: between deciding to resume the run and opening
+ * it, another process resumed it (the run's session count moved on).
+ */
+export class RunClaimedError extends WeftError {
+  readonly runId: string;
+  /** The session that claimed the run. */
+  readonly session: number;
+  readonly host: string;
+  readonly pid: number;
+  constructor(runId: string, session: number, host: string, pid: number) {
+    super(
+      'WEFT_RUN_CLAIMED',
+      `run ${runId} was resumed by another process meanwhile (session ${session}, pid ${pid} on host ${host}); nothing was started`,
+    );
+    this.runId = runId;
+    this.session = session;
+    this.host = host;
     this.pid = pid;
   }
 }

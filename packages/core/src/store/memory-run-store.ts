@@ -4,12 +4,19 @@
  * the store object. Plain JS structures (`memory-run.ts`): the events as
  * written, each task's record folded as they arrive, counts by state. A
  * writer applies each event at once, so everything is visible before
- * `flush()` is even called, and a batch is trivially atomic.
+ * `flush()` is even called, and a batch is trivially atomic; `openRun`
+ * checks a claim and resumes in one synchronous step, hence atomically.
  */
 
-import { RunAlreadyOpenError, RunNotFoundError, RunStoreClosedError } from '../errors/store.ts';
+import {
+  RunAlreadyOpenError,
+  RunClaimedError,
+  RunNotFoundError,
+  RunStoreClosedError,
+} from '../errors/store.ts';
 import { STATE_NAMES } from '../vocabulary/state.ts';
 import { attemptsOf } from './attempts.ts';
+import { activeMs, readState, sessionSpan } from './liveness.ts';
 import {
   addEvent,
   copyResult,
@@ -27,6 +34,7 @@ import type {
   RunInfo,
   RunQuery,
   RunRecord,
+  RunState,
   RunStore,
   RunWriter,
   StoredEvent,
@@ -39,10 +47,12 @@ import {
   type CheckedEventQuery,
   checkEventQuery,
   checkLogQuery,
+  checkResumes,
   checkRunId,
   checkRunQuery,
   checkTaskId,
   checkTaskQuery,
+  executorConfigJson,
 } from './run-store-errors.ts';
 import { countsByState, INTERRUPTED, isUnfinished } from './task-fold.ts';
 
@@ -56,15 +66,31 @@ export class MemoryRunStore implements RunStore {
   openRun(info: RunInfo): RunWriter {
     this.#open();
     checkRunId(info.id);
+    checkResumes(info);
+    const config = executorConfigJson(info);
+    const { resumes, executorConfig: _config, ...rest } = info;
     let run = this.#runs.get(info.id);
+    if (resumes !== undefined) {
+      if (run === undefined) throw new RunNotFoundError(info.id, this.location);
+      if (run.sessions !== resumes) {
+        throw new RunClaimedError(info.id, run.sessions, run.info.host, run.info.pid);
+      }
+    }
+    const now = Date.now();
     if (run === undefined) {
       run = {
         key: this.#nextKey++,
-        info: { ...info, params: info.params && structuredClone(info.params) },
+        info: { ...rest, params: info.params && structuredClone(info.params) },
+        executorConfig: config,
         state: 'running',
         endedAt: undefined,
         sessions: 1,
+        sessionStartedAt: info.startedAt,
+        sessionFirstTask: 0,
+        priorActiveMs: 0,
+        lastActiveAt: now,
         cancelRequested: undefined,
+        result: undefined,
         counts: STATE_NAMES.map(() => 0),
         events: [],
         prev: new Int32Array(1024),
@@ -79,12 +105,17 @@ export class MemoryRunStore implements RunStore {
     } else {
       if (run.writer !== undefined) throw new RunAlreadyOpenError(info.id, this.location);
       run.info = { ...run.info, pid: info.pid, host: info.host };
+      run.priorActiveMs += sessionSpan(run);
       run.state = 'running';
       run.endedAt = undefined;
       run.sessions++;
+      run.sessionStartedAt = info.startedAt;
+      run.lastActiveAt = now;
       run.cancelRequested = undefined;
-      const now = Date.now();
-      for (const id of this.#sortedIds(run)) {
+      run.result = undefined;
+      if (config !== undefined) run.executorConfig = config;
+      const ids = this.#sortedIds(run);
+      for (const id of ids) {
         const { fold } = run.tasks[id]!;
         if (!isUnfinished(fold.state)) continue;
         addEvent(run, {
@@ -98,6 +129,8 @@ export class MemoryRunStore implements RunStore {
           reason: INTERRUPTED,
         });
       }
+      run.sessionFirstTask = ids.length === 0 ? 0 : ids[ids.length - 1]! + 1;
+      run.counts = STATE_NAMES.map(() => 0);
     }
     const writer = new MemoryRunWriter(run, this.#cacheIndex);
     run.writer = writer;
@@ -108,8 +141,8 @@ export class MemoryRunStore implements RunStore {
     this.#open();
     const q = checkRunQuery(query);
     return [...this.#runs.values()]
-      .filter((r) => q.state === undefined || r.state === q.state)
       .filter((r) => q.workflow === undefined || r.info.workflow === q.workflow)
+      .filter((r) => q.state === undefined || this.#state(r) === q.state)
       .sort(newer)
       .slice(q.offset, q.offset + q.limit)
       .map((r) => this.#record(r));
@@ -131,10 +164,12 @@ export class MemoryRunStore implements RunStore {
     if (run === undefined) return [];
     const states = q.states && new Set(q.states.map((s) => STATE_NAMES.indexOf(s)));
     const text = q.name;
+    const from = q.session === 'latest' ? run.sessionFirstTask : 0;
     const out: TaskRecord[] = [];
     let skip = q.offset;
     for (const id of this.#sortedIds(run)) {
       if (out.length >= q.limit) break;
+      if (id < from) continue;
       const task = run.tasks[id]!;
       if (states !== undefined && !states.has(task.fold.state)) continue;
       if (
@@ -184,6 +219,12 @@ export class MemoryRunStore implements RunStore {
     return result && copyResult(result);
   }
 
+  runResult(runId: string): StoredResult | undefined {
+    this.#open();
+    const result = this.#runs.get(runId)?.result;
+    return result && copyResult(result);
+  }
+
   findCached(
     cacheKey: string,
   ):
@@ -230,14 +271,25 @@ export class MemoryRunStore implements RunStore {
     return run.ids;
   }
 
+  #state(run: MemRun): RunState {
+    return readState(run.state, run.info.host, run.info.pid);
+  }
+
   #record(run: MemRun): RunRecord {
+    const state = this.#state(run);
     return {
       ...run.info,
       params: run.info.params && structuredClone(run.info.params),
-      state: run.state,
+      executorConfig: run.executorConfig === undefined ? undefined : JSON.parse(run.executorConfig),
+      state,
       endedAt: run.endedAt,
       sessions: run.sessions,
+      sessionStartedAt: run.sessionStartedAt,
+      sessionFirstTask: run.sessionFirstTask,
+      lastActiveAt: run.lastActiveAt,
+      activeMs: activeMs({ ...run, state }),
       counts: countsByState(run.counts),
+      hasResult: run.result !== undefined,
       cancelRequested: run.cancelRequested,
     };
   }

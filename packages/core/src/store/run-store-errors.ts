@@ -9,7 +9,15 @@ import { RunStoreInputError } from '../errors/store.ts';
 import type { RunEvent } from '../events/events.ts';
 import { EVENT_TYPES } from '../events/events.ts';
 import { STATE_NAMES } from '../vocabulary/state.ts';
-import type { EventQuery, LogQuery, RunQuery, RunState, TaskQuery } from './run-store.ts';
+import type {
+  EventQuery,
+  LogQuery,
+  RunInfo,
+  RunQuery,
+  RunState,
+  StoredResult,
+  TaskQuery,
+} from './run-store.ts';
 
 /** Queries with their defaults applied and their arguments checked. */
 export interface CheckedPage {
@@ -17,7 +25,13 @@ export interface CheckedPage {
   readonly offset: number;
 }
 
-const RUN_STATES: readonly RunState[] = ['running', 'succeeded', 'failed', 'cancelled'];
+const RUN_STATES: readonly RunState[] = [
+  'running',
+  'interrupted',
+  'succeeded',
+  'failed',
+  'cancelled',
+];
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set<string>(EVENT_TYPES);
 
 function count(value: unknown, name: string, fallback: number, min = 0): number {
@@ -50,8 +64,13 @@ export function checkRunQuery(query: RunQuery | undefined): CheckedPage & RunQue
   return { ...query, ...page(query, 100) };
 }
 
-/** Checks a task query: `limit` and `offset` counts, known states. */
+/** Checks a task query: `limit` and `offset` counts, known states, a known session. */
 export function checkTaskQuery(query: TaskQuery | undefined): CheckedPage & TaskQuery {
+  if (query?.session !== undefined && query.session !== 'latest') {
+    throw new RunStoreInputError(
+      `session must be 'latest' (or left out), not ${describeValue(query.session)}`,
+    );
+  }
   for (const state of query?.states ?? []) {
     if (!STATE_NAMES.includes(state)) {
       throw new RunStoreInputError(
@@ -104,6 +123,61 @@ export function checkFinalState(state: RunState): void {
       `close(state) needs the run's final state (succeeded, failed or cancelled), not ${describeValue(state)}`,
     );
   }
+}
+
+/** Checks the result given to `close`: undefined, inline bytes or an artifact reference. */
+export function checkRunResult(result: StoredResult | undefined): void {
+  if (result === undefined) return;
+  const r = result as { kind?: unknown; bytes?: unknown; hash?: unknown; size?: unknown };
+  const inline = r.kind === 'inline' && r.bytes instanceof Uint8Array;
+  const artifact =
+    r.kind === 'artifact' &&
+    typeof r.hash === 'string' &&
+    typeof r.size === 'number' &&
+    Number.isInteger(r.size) &&
+    r.size >= 0;
+  if (!inline && !artifact) {
+    throw new RunStoreInputError(
+      `a run's result must be { kind: 'inline', bytes } or { kind: 'artifact', hash, size }, not ${describeValue(result)}`,
+    );
+  }
+}
+
+/** Checks `info.resumes` (a claim): undefined, or the sessions the run had, 1 or more. */
+export function checkResumes(info: RunInfo): void {
+  const n = info.resumes;
+  if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1)) {
+    throw new RunStoreInputError(
+      `resumes must be the number of sessions the run had (an integer of at least 1), not ${describeValue(n)}`,
+    );
+  }
+}
+
+/**
+ * `info.executorConfig` as JSON text (undefined when not given), refusing
+ * what JSON cannot hold: a cycle, a bigint, and functions or symbols (which
+ * `JSON.stringify` would drop without a word).
+ */
+export function executorConfigJson(info: RunInfo): string | undefined {
+  const value = info.executorConfig;
+  if (value === undefined) return undefined;
+  const refuse = (why: string) =>
+    new RunStoreInputError(
+      `the executorConfig of run ${info.id} cannot be stored as JSON (${why}): ${describeValue(value)}`,
+    );
+  let lost: { value: unknown } | undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v !== 'function' && typeof v !== 'symbol') return v;
+      lost ??= { value: v };
+      return undefined;
+    });
+  } catch (error) {
+    throw refuse((error as Error).message);
+  }
+  if (lost !== undefined) throw refuse(`it holds ${describeValue(lost.value)}`);
+  return json;
 }
 
 /** Checks the run id given to `openRun`, `requestCancel`. */

@@ -10,14 +10,30 @@
  *   run id is already recorded (a resume), marks it `running` again, counts a
  *   new session, and turns every task the earlier session left unfinished
  *   (pending, ready, running) into `cancelled` with reason `interrupted`.
+ *   A resume keeps the run's info as first recorded except its host and
+ *   pid (the resuming process's) and its `executorConfig` (replaced when the
+ *   resuming `info` gives one); it clears the run's result, starts the
+ *   session's counts afresh, and sets `sessionStartedAt` to the resuming
+ *   `info.startedAt` and `sessionFirstTask` to the highest recorded task id + 1.
+ * - A claim (`info.resumes` given): `openRun` continues the recorded run only
+ *   if its `sessions` is still `resumes`, checked and counted in one atomic
+ *   step (across processes for a store that persists); otherwise it throws
+ *   `RunClaimedError` (naming the session, host and pid that claimed the run)
+ *   and changes nothing. A claim of a run that is not recorded throws
+ *   `RunNotFoundError`. The claim is checked before `RunAlreadyOpenError`.
+ * - `info.executorConfig` must be storable as JSON (no cycles, functions,
+ *   symbols or bigints), else `openRun` throws `RunStoreInputError`; it is
+ *   read back as its JSON round trip.
  * - `RunWriter.event()` and `.result()` are synchronous and cheap: they queue;
  *   writing happens in batches. A batch is written atomically (all of it or
  *   none of it). What was written is never left inconsistent by a crash;
  *   at most the batches not yet written are lost.
  * - `flush()` resolves once everything queued before it is visible to the
  *   query methods (of this store object and of any other opened on the same
- *   location). `close(state)` flushes, records the run's final state and end
- *   time, and releases the writer; events after it are ignored.
+ *   location). `close(state, result?)` flushes, records the run's final
+ *   state, end time and result (what its main returned; `runResult` reads
+ *   it back, `hasResult` says it is there), and releases the writer;
+ *   events after it are ignored.
  * - A task's record is the fold of its events: `submitted` creates it (name,
  *   label, parent, ordinal, deps, argsHash, requirements, submittedAt);
  *   `started` sets startedAt, attempts and worker; `succeeded`, `failed`,
@@ -25,6 +41,19 @@
  *   `retrying` puts it back to `pending`; `result()` stores its result and
  *   cache key. `events(runId, { taskId })` returns that task's events in the
  *   order they were written, equal (deeply) to what was written plus `seq`.
+ * - A run's `counts` are those of its latest session's tasks (ids from
+ *   `sessionFirstTask` on); the earlier sessions' tasks stay in `tasks()`
+ *   (all of them, or `session: 'latest'` for the latest session's only).
+ * - `state` is derived when read: a run recorded as `running` whose host is
+ *   this machine, whose pid is not this process's and whose process is gone
+ *   is `interrupted` (`close` never records that state); `runs({ state })`
+ *   filters on the derived state.
+ * - `activeMs`: the time the run's sessions ran. Each ended session counts
+ *   from its start to its end (for a session that was interrupted, to its
+ *   last recorded activity, `lastActiveAt`: the time the last batch was
+ *   written); the latest session of a run still running counts up to now,
+ *   of an interrupted run up to `lastActiveAt`. The gaps between sessions
+ *   do not count.
  * - Queries return plain data, newest runs first, tasks in id order, events
  *   and logs in write order (`seq` increasing within a run). Filters and
  *   paging (`limit`, `offset`, `afterSeq`) apply in the store, not after.
@@ -37,7 +66,11 @@ import type { SerializedError } from '../errors/base.ts';
 import type { LogEvent, RunEvent, TaskEvent } from '../events/events.ts';
 import type { TaskState } from '../vocabulary/state.ts';
 
-export type RunState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * A run's state. `interrupted` is never recorded: it is how a run recorded
+ * as `running` reads when its process (on this machine) is gone.
+ */
+export type RunState = 'running' | 'interrupted' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What the engine knows of a run when it starts. */
 export interface RunInfo {
@@ -52,17 +85,43 @@ export interface RunInfo {
   readonly cwd: string;
   readonly host: string;
   readonly pid: number;
+  /** When the run started; for a resume, when this session started. */
   readonly startedAt: number;
+  /**
+   * A claim, for a resume: the `sessions` the run had when the caller
+   * decided to resume it. The run is continued only if that is still its
+   * count; otherwise `openRun` throws `RunClaimedError`.
+   */
+  readonly resumes?: number;
+  /**
+   * How the executor was chosen, as JSON-serializable data (a kind such as
+   * `'processes'`, or `{ kind: 'processes', max: 1 }`). A resume keeps the
+   * recorded one unless it gives another.
+   */
+  readonly executorConfig?: unknown;
 }
 
 /** A run as the store remembers it. */
-export interface RunRecord extends RunInfo {
+export interface RunRecord extends Omit<RunInfo, 'resumes' | 'executorConfig'> {
+  /** As recorded, except `interrupted`: recorded `running`, its process gone. */
   readonly state: RunState;
   readonly endedAt: number | undefined;
+  /** The executor's description as recorded (its JSON round trip), or undefined. */
+  readonly executorConfig: unknown;
   /** 1, plus one per resume. */
   readonly sessions: number;
-  /** How many tasks are in each state. */
+  /** When the latest session started (`startedAt` of its `openRun`). */
+  readonly sessionStartedAt: number;
+  /** The first task id of the latest session (0 for the first session). */
+  readonly sessionFirstTask: number;
+  /** The last recorded activity: when the run's last batch was written (or it was opened). */
+  readonly lastActiveAt: number;
+  /** How long the run's sessions ran, in ms, without the gaps between them. */
+  readonly activeMs: number;
+  /** How many of the latest session's tasks are in each state. */
   readonly counts: Readonly<Record<TaskState, number>>;
+  /** True when the run's own result (what its main returned) is stored. */
+  readonly hasResult: boolean;
   /** Set by `requestCancel` from another process; the running run polls it. */
   readonly cancelRequested: string | undefined;
 }
@@ -128,6 +187,8 @@ export interface RunQuery extends Page {
 
 export interface TaskQuery extends Page {
   readonly states?: readonly TaskState[];
+  /** `'latest'`: only the latest session's tasks (ids from `sessionFirstTask`). */
+  readonly session?: 'latest';
   /** Tasks whose name or label contains this text. */
   readonly name?: string;
 }
@@ -159,8 +220,11 @@ export interface RunWriter {
   result(taskId: number, result: StoredResult | undefined, cacheKey: string | undefined): void;
   /** Resolves once everything queued so far can be read back. */
   flush(): Promise<void>;
-  /** Flushes, records the final state and end time, and stops writing. */
-  close(state: RunState): Promise<void>;
+  /**
+   * Flushes, records the final state, end time and the run's own result
+   * (what its main returned, serialized like a task's), and stops writing.
+   */
+  close(state: RunState, result?: StoredResult): Promise<void>;
 }
 
 export interface RunStore extends AsyncDisposable {
@@ -176,6 +240,8 @@ export interface RunStore extends AsyncDisposable {
   events(runId: string, query?: EventQuery): StoredEvent[];
   logs(runId: string, query?: LogQuery): StoredLog[];
   result(runId: string, taskId: number): StoredResult | undefined;
+  /** The run's own result, as its writer's `close` stored it. */
+  runResult(runId: string): StoredResult | undefined;
   findCached(
     cacheKey: string,
   ): { readonly runId: string; readonly taskId: number; readonly result: StoredResult } | undefined;

@@ -10,9 +10,12 @@ import type { RunStore } from '../store/run-store.ts';
 import { cacheContract } from './run-store-contract/cache.ts';
 import { eventsContract } from './run-store-contract/events.ts';
 import type { StoreContext } from './run-store-contract/helpers.ts';
+import { interruptedContract } from './run-store-contract/interrupted.ts';
 import { lifecycleContract } from './run-store-contract/lifecycle.ts';
 import { resumeContract } from './run-store-contract/resume.ts';
+import { runResultContract } from './run-store-contract/run-result.ts';
 import { runsContract } from './run-store-contract/runs.ts';
+import { sessionsContract } from './run-store-contract/sessions.ts';
 import { tasksContract } from './run-store-contract/tasks.ts';
 
 export interface RunStoreContractOptions {
@@ -62,6 +65,9 @@ export function runRunStoreContract({ name, create, reopen }: RunStoreContractOp
     tasksContract(context);
     eventsContract(context);
     resumeContract(context);
+    sessionsContract(context);
+    interruptedContract(context);
+    runResultContract(context);
     cacheContract(context);
     lifecycleContract(context);
   });

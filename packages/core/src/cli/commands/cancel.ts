@@ -46,11 +46,11 @@ export function registerCancel(program: Command, done: (code: number) => void): 
 
 async function cancel(id: string, flags: Flags): Promise<number> {
   return withRun({ store: flags.store, mode: flags.mode }, id, async ({ store }, run) => {
-    if (run.state !== 'running') {
+    if (run.state !== 'running' && run.state !== 'interrupted') {
       err(`run ${run.id} is not running (${run.state}): nothing to cancel\n`);
       return EXIT_OK;
     }
-    if (isOrphaned(run)) {
+    if (run.state === 'interrupted' || isOrphaned(run)) {
       err(
         `run ${run.id} is recorded as running, but its process ${run.pid} is gone: ` +
           `it stopped without closing its record; continue it with weft resume ${run.id}\n`,
@@ -65,7 +65,7 @@ async function cancel(id: string, flags: Flags): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       const now = store.run(run.id);
       state = now?.state ?? 'cancelled';
-      if (now !== undefined && isOrphaned(now)) {
+      if (now !== undefined && (now.state === 'interrupted' || isOrphaned(now))) {
         err(`run ${run.id}: its process ${now.pid} ended without closing the record\n`);
         return EXIT_FAILED;
       }

@@ -60,6 +60,7 @@ export function registerRuns(program: Command, done: (code: number) => void): vo
     .addOption(
       new Option('--state <state>', 'only runs in this state').choices([
         'running',
+        'interrupted',
         'succeeded',
         'failed',
         'cancelled',

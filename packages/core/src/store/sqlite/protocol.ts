@@ -22,6 +22,7 @@
 import type { TaskEvent } from '../../events/events.ts';
 import { TASK_EVENT_TYPES } from '../../events/events.ts';
 import type { LogLevel } from '../../vocabulary/logger.ts';
+import type { StoredResult } from '../run-store.ts';
 
 export const C_SUBMITTED = 0;
 export const C_READY = 1;
@@ -72,7 +73,7 @@ export interface BatchMessage {
   readonly bytes: Uint8Array | undefined;
 }
 
-/** Start writing run `key` (its row is committed): load its counters. */
+/** Start writing run `key` (its row is committed): load its counters and the session's first task. */
 export interface OpenMessage {
   readonly t: 'open';
   id: number;
@@ -80,13 +81,15 @@ export interface OpenMessage {
   readonly runId: string;
 }
 
-/** Record the run's final state; the run's writer is gone after it. */
+/** Record the run's final state and result; the run's writer is gone after it. */
 export interface CloseMessage {
   readonly t: 'close';
   id: number;
   readonly key: number;
   readonly state: string;
   readonly endedAt: number;
+  /** The run's own result (inline bytes are the writer's copy, transferred). */
+  readonly result: StoredResult | undefined;
 }
 
 /** Stop writing run `key` without recording a final state. */

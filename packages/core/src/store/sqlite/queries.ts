@@ -15,36 +15,25 @@ import type {
   AttemptRecord,
   RunQuery,
   RunRecord,
-  RunState,
   StoredEvent,
   StoredResult,
   TaskQuery,
   TaskRecord,
 } from '../run-store.ts';
 import type { CheckedEventQuery, CheckedPage } from '../run-store-errors.ts';
-import { countsByState, TaskFold } from '../task-fold.ts';
+import { TaskFold } from '../task-fold.ts';
 import { readEvents } from './event-queries.ts';
 import { decodeHistory } from './history.ts';
+import {
+  addRunFunctions,
+  type ResultRow,
+  RUN_COLUMNS,
+  type RunRow,
+  runRecord,
+  runStateTerm,
+  storedResult,
+} from './run-rows.ts';
 import { INDEXED_STATES, indexedStates, TASK_KEY_SPAN } from './schema.ts';
-
-interface RunRow {
-  key: number;
-  id: string;
-  workflow: string | null;
-  mode: string | null;
-  executor: string;
-  params: string | null;
-  rerun_of: string | null;
-  cwd: string;
-  host: string;
-  pid: number;
-  started_at: number;
-  state: RunState;
-  ended_at: number | null;
-  sessions: number;
-  cancel_requested: string | null;
-  counts: string;
-}
 
 export interface TaskRow {
   id: number;
@@ -55,39 +44,7 @@ export interface TaskRow {
   history: Uint8Array;
 }
 
-interface ResultRow {
-  result_size: number | null;
-  result: Uint8Array | null;
-  result_hash: string | null;
-}
-
 const TASK_COLUMNS = 'key - ? AS id, name, label, cache_key, result_size, history';
-
-function runRecord(r: RunRow): RunRecord {
-  return {
-    id: r.id,
-    workflow: r.workflow ?? undefined,
-    mode: r.mode ?? undefined,
-    executor: r.executor,
-    params: r.params === null ? undefined : (JSON.parse(r.params) as Record<string, unknown>),
-    rerunOf: r.rerun_of ?? undefined,
-    cwd: r.cwd,
-    host: r.host,
-    pid: r.pid,
-    startedAt: r.started_at,
-    state: r.state,
-    endedAt: r.ended_at ?? undefined,
-    sessions: r.sessions,
-    counts: countsByState(JSON.parse(r.counts) as number[]),
-    cancelRequested: r.cancel_requested ?? undefined,
-  };
-}
-
-function storedResult(r: ResultRow | undefined): StoredResult | undefined {
-  if (r === undefined || r.result_size === null || r.result_size < 0) return undefined;
-  if (r.result_hash !== null) return { kind: 'artifact', hash: r.result_hash, size: r.result_size };
-  return { kind: 'inline', bytes: r.result ?? new Uint8Array(0) };
-}
 
 export class SqliteQueries {
   readonly #db: DatabaseSync;
@@ -96,6 +53,7 @@ export class SqliteQueries {
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    addRunFunctions(db);
   }
 
   /** The run's key, when it is recorded. */
@@ -113,21 +71,23 @@ export class SqliteQueries {
     const where: string[] = [];
     const args: SQLInputValue[] = [];
     if (q.state !== undefined) {
-      where.push('state = ?');
-      args.push(q.state);
+      const term = runStateTerm(q.state);
+      where.push(term.sql);
+      args.push(...term.args);
     }
     if (q.workflow !== undefined) {
       where.push('workflow = ?');
       args.push(q.workflow);
     }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, key DESC LIMIT ? OFFSET ?`;
     return (this.all(sql, ...args, q.limit, q.offset) as RunRow[]).map(runRecord);
   }
 
   run(idOrPrefix: string): RunRecord | undefined {
     if (typeof idOrPrefix !== 'string' || idOrPrefix.length === 0) return undefined;
-    const exact = this.get('SELECT * FROM runs WHERE id = ?', idOrPrefix) as RunRow | undefined;
+    const one = `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`;
+    const exact = this.get(one, idOrPrefix) as RunRow | undefined;
     if (exact !== undefined) return runRecord(exact);
     // Ids with the prefix sort right after it: one match is unique if the next one differs.
     const next = this.all('SELECT id FROM runs WHERE id > ? ORDER BY id LIMIT 2', idOrPrefix) as {
@@ -135,13 +95,14 @@ export class SqliteQueries {
     }[];
     const matches = next.filter((r) => r.id.startsWith(idOrPrefix));
     if (matches.length !== 1) return undefined;
-    return runRecord(this.get('SELECT * FROM runs WHERE id = ?', matches[0]!.id) as RunRow);
+    return runRecord(this.get(one, matches[0]!.id) as RunRow);
   }
 
   tasks(runId: string, q: TaskQuery & CheckedPage): TaskRecord[] {
     const key = this.key(runId);
     if (key === undefined || q.states?.length === 0) return [];
     const base = key * TASK_KEY_SPAN;
+    const first = q.session === 'latest' ? this.#sessionFirstTask(key) : 0;
     let from = 'tasks';
     const where: string[] = [];
     const args: SQLInputValue[] = [base];
@@ -150,9 +111,13 @@ export class SqliteQueries {
       from = 'tasks INDEXED BY tasks_state';
       where.push(`run_key = ? AND ${INDEXED_STATES} AND state IN (${codes.join(', ')})`);
       args.push(key);
+      if (first > 0) {
+        where.push('key >= ?');
+        args.push(base + first);
+      }
     } else {
       where.push('key BETWEEN ? AND ?');
-      args.push(base, base + TASK_KEY_SPAN - 1);
+      args.push(base + first, base + TASK_KEY_SPAN - 1);
       if (codes !== undefined) where.push(`state IN (${codes.join(', ')})`);
     }
     if (q.name !== undefined) {
@@ -180,6 +145,16 @@ export class SqliteQueries {
     if (key === undefined || taskId >= TASK_KEY_SPAN) return undefined;
     const sql = 'SELECT result_size, result, result_hash FROM tasks WHERE key = ?';
     return storedResult(this.get(sql, key * TASK_KEY_SPAN + taskId) as ResultRow | undefined);
+  }
+
+  runResult(runId: string): StoredResult | undefined {
+    const sql = 'SELECT result_size, result, result_hash FROM runs WHERE id = ?';
+    return storedResult(this.get(sql, runId) as ResultRow | undefined);
+  }
+
+  #sessionFirstTask(key: number): number {
+    const sql = 'SELECT session_first_task AS f FROM runs WHERE key = ?';
+    return (this.get(sql, key) as { f: number } | undefined)?.f ?? 0;
   }
 
   findCached(

@@ -4,10 +4,22 @@
  * migrations applied in order, its version kept in `PRAGMA user_version`;
  * a database newer than this code is refused (`RunStoreTooNewError`).
  *
- * Schema (version 1):
+ * Schema (version 2):
  * - `runs`: one row per run (integer `key`, unique text `id`), its info,
  *   state, end, sessions, cancel request, the last `seq` written and the
- *   counts by state (a JSON array by state code), kept by the writer.
+ *   counts by state of the latest session's tasks (a JSON array by state
+ *   code), kept by the writer. Version 2 added:
+ *   - `executor_config`: how the executor was chosen, JSON text (NULL: not given);
+ *   - the run's own result, as for tasks: `result_size` (NULL: none),
+ *     inline `result` BLOB or `result_hash` of an artifact;
+ *   - `session_started_at` (the latest session's start), `session_first_task`
+ *     (its first task id; the counts are of tasks from it on), `active_ms`
+ *     (the spans of the sessions before it, summed) and `last_active_at`
+ *     (when the last batch was written, or the run opened; set with each
+ *     batch's progress update, so no extra statement).
+ *   Runs recorded by version 1 read as one session from their start
+ *   (`session_first_task` 0: counts of all their tasks, as version 1 kept
+ *   them); one still `running` takes its last activity from its last batch.
  * - `tasks`, keyed by `key` = run key * 2^32 + task id (a rowid table: its
  *   upserts cost less than a WITHOUT ROWID one's): name, label, state (a
  *   code, indexed with the run key), the result (`result_size` -1 when stored without one,
@@ -24,6 +36,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { RunStoreOpenError, RunStoreTooNewError } from '../../errors/store.ts';
+import { decodeHistory } from './history.ts';
 
 type Migration = (db: DatabaseSync) => void;
 
@@ -92,7 +105,58 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_key, first_seq)
       ) WITHOUT ROWID;
     `),
+  (db) => {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN executor_config TEXT;
+      ALTER TABLE runs ADD COLUMN result_size INTEGER;
+      ALTER TABLE runs ADD COLUMN result BLOB;
+      ALTER TABLE runs ADD COLUMN result_hash TEXT;
+      ALTER TABLE runs ADD COLUMN session_started_at REAL NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN session_first_task INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN active_ms REAL NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN last_active_at REAL NOT NULL DEFAULT 0;
+      UPDATE runs SET session_started_at = started_at,
+        last_active_at = coalesce(ended_at, started_at);
+    `);
+    const running = db
+      .prepare("SELECT key, id, started_at FROM runs WHERE state = 'running'")
+      .all() as { key: number; id: string; started_at: number }[];
+    const update = db.prepare('UPDATE runs SET last_active_at = ? WHERE key = ?');
+    for (const r of running) update.run(lastBatchTime(db, r.key, r.id, r.started_at), r.key);
+  },
 ];
+
+/**
+ * The latest event time of a run's last batch (or `startedAt` when it has
+ * none): when a run that version 1 recorded as running was last active.
+ */
+function lastBatchTime(db: DatabaseSync, key: number, runId: string, startedAt: number): number {
+  const batch = db
+    .prepare(
+      'SELECT first_seq, last_seq, tasks FROM batches WHERE run_key = ? ORDER BY first_seq DESC LIMIT 1',
+    )
+    .get(key) as { first_seq: number; last_seq: number; tasks: Uint8Array } | undefined;
+  if (batch === undefined) return startedAt;
+  let latest = startedAt;
+  const history = db.prepare('SELECT history FROM tasks WHERE key = ?');
+  const ids = new DataView(batch.tasks.buffer, batch.tasks.byteOffset, batch.tasks.byteLength);
+  for (let i = 0; i < ids.byteLength; i += 4) {
+    const id = ids.getInt32(i, true);
+    const row = history.get(key * TASK_KEY_SPAN + id) as { history: Uint8Array } | undefined;
+    if (row === undefined) continue;
+    for (const e of decodeHistory(row.history, runId, id, '', undefined)) {
+      if (e.seq >= batch.first_seq && e.time > latest) latest = e.time;
+    }
+  }
+  const others = db
+    .prepare(
+      `SELECT max(time) AS t FROM (
+         SELECT time FROM logs WHERE run_key = ?1 AND seq BETWEEN ?2 AND ?3
+         UNION ALL SELECT time FROM run_events WHERE run_key = ?1 AND seq BETWEEN ?2 AND ?3)`,
+    )
+    .get(key, batch.first_seq, batch.last_seq) as { t: number | null };
+  return Math.max(latest, others.t ?? latest);
+}
 
 /**
  * The states the state index holds: the few (ready, running, failed,
@@ -169,6 +233,21 @@ export function openDatabase(file: string, busyTimeoutMs: number): DatabaseSync 
     db.close();
     if (error instanceof RunStoreTooNewError) throw error;
     throw new RunStoreOpenError(file, (error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * For tests of migrations: creates the database `file` with the schema of
+ * `version` (only the migrations up to it), as that version of weft would.
+ */
+export function createDatabaseAtVersion(file: string, version: number): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = connect(file, 1000);
+  try {
+    for (let v = 0; v < version; v++) MIGRATIONS[v]!(db);
+    db.exec(`PRAGMA user_version = ${version}`);
+  } finally {
+    db.close();
   }
 }
 

@@ -44,6 +44,7 @@ import type {
 import {
   checkEventQuery,
   checkLogQuery,
+  checkResumes,
   checkRunId,
   checkRunQuery,
   checkTaskId,
@@ -61,6 +62,14 @@ export interface SqliteRunStoreOptions {
   /** The longest an event waits in its writer before its batch is sent to be written, in ms. @default 50 */
   readonly batchMs?: number;
 }
+
+/** The errors `openRun` throws as they are; any other is a failed write. */
+const PASSED_THROUGH: ReadonlySet<string> = new Set([
+  'WEFT_STORE_BAD_INPUT',
+  'WEFT_RUN_CLAIMED',
+  'WEFT_RUN_NOT_FOUND',
+  'WEFT_STORE_RUN_OPEN',
+]);
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -108,12 +117,17 @@ export class SqliteRunStore implements RunStore {
   openRun(info: RunInfo): RunWriter {
     this.#open();
     checkRunId(info.id);
-    if (this.#writers.has(info.id)) throw new RunAlreadyOpenError(info.id, this.location);
+    checkResumes(info);
+    const writing = this.#writers.has(info.id);
+    // A claim is checked first (in the transaction), as another process would see it.
+    if (writing && info.resumes === undefined) {
+      throw new RunAlreadyOpenError(info.id, this.location);
+    }
     let opened: { key: number; session: number };
     try {
-      opened = recordOpen(this.#db, info);
+      opened = recordOpen(this.#db, info, { location: this.location, writing });
     } catch (error) {
-      if ((error as { code?: string }).code === 'WEFT_STORE_BAD_INPUT') throw error;
+      if (PASSED_THROUGH.has((error as { code?: string }).code ?? '')) throw error;
       throw new RunStoreWriteError(this.location, info.id, (error as Error).message);
     }
     const host = this.#writerHost();
@@ -164,6 +178,11 @@ export class SqliteRunStore implements RunStore {
     this.#open();
     checkTaskId(taskId);
     return this.#queries.result(runId, taskId);
+  }
+
+  runResult(runId: string): StoredResult | undefined {
+    this.#open();
+    return this.#queries.runResult(runId);
   }
 
   findCached(

@@ -7,7 +7,8 @@
  *   fragment, the new state, name and label when submitted, the result;
  * - the logs and run events (multi-row inserts);
  * - the batch's seq range and touched task ids (`batches`);
- * - the run's last seq and counts by state.
+ * - the run's last seq, counts by state (of the session's tasks) and the
+ *   time of its last activity (now), in one update.
  */
 
 import type { SQLInputValue } from 'node:sqlite';
@@ -27,6 +28,7 @@ import {
   C_STARTED,
   C_SUBMITTED,
   C_UPSTREAM_FAILED,
+  type CloseMessage,
   FINAL_STATES,
   LEVELS,
   RESULT_ARTIFACT,
@@ -171,6 +173,7 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
   }
 
   const counts = run.counts.slice();
+  const first = run.firstTask;
   const ids = new DataView(new ArrayBuffer(touched * 4));
   let nIds = 0;
   w.transaction(() => {
@@ -189,8 +192,10 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
           encodeEvent(h, m, x.evPos[e]!, x.evTime[e]!, x.evSeq[e]!, e === x.head[k]);
         }
         fragment = h.buf.slice(0, h.pos);
-        if (prior !== ABSENT) counts[prior]!--;
-        counts[state]!++;
+        if (id >= first) {
+          if (prior !== ABSENT) counts[prior]!--;
+          counts[state]!++;
+        }
       }
       const insert = prior === ABSENT;
       const sub = x.submitted[k]!;
@@ -234,7 +239,7 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
     if (runRows.length > 0) w.runEvents.run(runRows);
     if (seq >= firstSeq)
       w.batch.run(run.key, firstSeq, seq, new Uint8Array(ids.buffer, 0, 4 * nIds));
-    w.progress.run(seq, JSON.stringify(counts), run.key);
+    w.progress.run(seq, JSON.stringify(counts), Date.now(), run.key);
   });
   run.lastSeq = seq;
   run.counts = counts;
@@ -291,7 +296,16 @@ function encodeEvent(
   }
 }
 
-/** Records a run's final state and end time. */
-export function endRun(w: WorkerDb, run: RunSlot, state: string, endedAt: number): void {
-  w.end.run(state, endedAt, run.key);
+/** Records a run's final state, end time and result. */
+export function endRun(w: WorkerDb, run: RunSlot, m: CloseMessage): void {
+  const r = m.result;
+  w.end.run(
+    m.state,
+    m.endedAt,
+    m.endedAt,
+    r === undefined ? null : r.kind === 'inline' ? r.bytes.length : r.size,
+    r?.kind === 'inline' ? r.bytes : null,
+    r?.kind === 'artifact' ? r.hash : null,
+    run.key,
+  );
 }

@@ -2,8 +2,9 @@
  * @module
  * The write worker's connection and state: the statements it prepared
  * (multi-row inserts of 100 rows, the tasks' upsert), and what it tracks
- * of each open run: the last seq, the counts by state, and each task's
- * state (a byte per task id), so that it never reads anything back.
+ * of each open run: the last seq, the counts by state (of the tasks from
+ * the session's first on), and each task's state (a byte per task id), so
+ * that it never reads anything back.
  */
 
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
@@ -114,8 +115,13 @@ export class WorkerDb {
     this.batch = db.prepare(
       'INSERT INTO batches (run_key, first_seq, last_seq, tasks) VALUES (?, ?, ?, ?)',
     );
-    this.progress = db.prepare('UPDATE runs SET last_seq = ?, counts = ? WHERE key = ?');
-    this.end = db.prepare('UPDATE runs SET state = ?, ended_at = ? WHERE key = ?');
+    this.progress = db.prepare(
+      'UPDATE runs SET last_seq = ?, counts = ?, last_active_at = ? WHERE key = ?',
+    );
+    this.end = db.prepare(
+      `UPDATE runs SET state = ?, ended_at = ?, last_active_at = ?,
+         result_size = ?, result = ?, result_hash = ? WHERE key = ?`,
+    );
   }
 
   /** Runs `f` in one IMMEDIATE transaction: all of it, or (on an error) none of it. */
@@ -140,6 +146,8 @@ export class RunSlot {
   /** The row key of the run's task 0. */
   readonly base: number;
   readonly runId: string;
+  /** The session's first task id: the counts are of the tasks from it on. */
+  readonly firstTask: number;
   lastSeq: number;
   counts: number[];
   /** Each task's state code by id; ABSENT when it has no row. */
@@ -154,10 +162,11 @@ export class RunSlot {
   constructor(w: WorkerDb, key: number, runId: string) {
     this.key = key;
     this.runId = runId;
-    const row = w.db.prepare('SELECT last_seq, counts FROM runs WHERE key = ?').get(key) as
-      | { last_seq: number; counts: string }
-      | undefined;
+    const row = w.db
+      .prepare('SELECT last_seq, counts, session_first_task FROM runs WHERE key = ?')
+      .get(key) as { last_seq: number; counts: string; session_first_task: number } | undefined;
     if (row === undefined) throw new RunStoreCorruptError(`run ${runId} has no row`);
+    this.firstTask = row.session_first_task;
     this.lastSeq = row.last_seq;
     this.counts = JSON.parse(row.counts) as number[];
     const rows = w.db.prepare('SELECT key - ?, state FROM tasks WHERE key BETWEEN ? AND ?');

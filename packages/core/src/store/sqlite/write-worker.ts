@@ -53,7 +53,7 @@ function handle(m: ToWorker): void {
       runs.delete(m.key);
       if (!(run instanceof RunSlot) || run.failed !== undefined) return;
       try {
-        endRun(w, run, m.state, m.endedAt);
+        endRun(w, run, m);
       } catch (error) {
         fail(m.key, error);
         runs.delete(m.key);

@@ -5,15 +5,17 @@
  * kept or posted per event. A batch is posted to the write worker (its
  * buffers transferred) when it is full or `batchMs` after its first event;
  * the worker writes it in one transaction. `flush()` posts what is queued
- * and waits for the worker to acknowledge it.
+ * and waits for the worker to acknowledge it. `close()` posts the run's
+ * final state with its result (a copy of inline bytes, transferred).
  */
 
 import { RunStoreInputError, RunStoreWriteError } from '../../errors/store.ts';
 import type { RunEvent } from '../../events/events.ts';
 import type { RunState, RunWriter, StoredResult } from '../run-store.ts';
-import { checkFinalState } from '../run-store-errors.ts';
+import { checkFinalState, checkRunResult } from '../run-store-errors.ts';
 import type { WriteChannel } from './channel.ts';
 import { BatchEncoder } from './encoder.ts';
+import type { CloseMessage, ReleaseMessage } from './protocol.ts';
 
 /** What the writer needs of its store. */
 export interface WriterHost {
@@ -84,11 +86,21 @@ export class SqliteRunWriter implements RunWriter {
     await this.#wait(id);
   }
 
-  close(state: RunState): Promise<void> {
+  close(state: RunState, result?: StoredResult): Promise<void> {
     if (this.#closing !== undefined) return this.#closing;
     if (this.#stopped) return Promise.resolve();
     checkFinalState(state);
-    this.#closing = this.#stop({ t: 'close', id: 0, key: this.key, state, endedAt: Date.now() });
+    checkRunResult(result);
+    // A copy, so that the caller's bytes stay usable and the copy can be transferred.
+    const copy: StoredResult | undefined =
+      result?.kind === 'inline'
+        ? { kind: 'inline', bytes: result.bytes.slice() }
+        : result && { kind: 'artifact', hash: result.hash, size: result.size };
+    const transfer = copy?.kind === 'inline' ? [copy.bytes.buffer as ArrayBuffer] : undefined;
+    this.#closing = this.#stop(
+      { t: 'close', id: 0, key: this.key, state, endedAt: Date.now(), result: copy },
+      transfer,
+    );
     return this.#closing;
   }
 
@@ -105,19 +117,16 @@ export class SqliteRunWriter implements RunWriter {
     if (!this.#stopped && this.#error === undefined) this.#post();
   }
 
-  async #stop(message: {
-    t: 'close' | 'release';
-    id: number;
-    key: number;
-    state?: string;
-    endedAt?: number;
-  }): Promise<void> {
+  async #stop(
+    message: CloseMessage | ReleaseMessage,
+    transfer?: readonly ArrayBuffer[],
+  ): Promise<void> {
     const failed = this.#error;
     if (failed === undefined) this.#post();
     this.#stopped = true;
     try {
       if (failed !== undefined) throw failed;
-      await this.#wait(this.#host.channel.post(message as never));
+      await this.#wait(this.#host.channel.post(message, transfer));
     } finally {
       this.#host.released(this);
     }

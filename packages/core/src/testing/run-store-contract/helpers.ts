@@ -1,8 +1,10 @@
 /**
  * @module
  * What the run store contract's sections share: the context they get, a
- * run's info, and builders of the events a run writes.
+ * run's info, builders of the events a run writes, and a process id that
+ * is certainly dead.
  */
+import { spawn } from 'node:child_process';
 import type { SerializedError } from '../../errors/base.ts';
 import type { LogEvent, RunEvent, TaskEvent, TaskSubmitted } from '../../events/events.ts';
 import type { RunInfo, RunStore, StoredEvent } from '../../store/run-store.ts';
@@ -145,6 +147,21 @@ export function anError(message: string, code?: string): SerializedError {
 /** The events without their `seq`, to compare with what was written. */
 export function withoutSeq(events: readonly StoredEvent[]): RunEvent[] {
   return events.map(({ seq: _seq, ...rest }) => rest as RunEvent);
+}
+
+/** The pid of a process that has exited (a child `node -e 0`, waited for). */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const pid = child.pid;
+  await exited;
+  if (pid === undefined) throw new Error('could not start a child process');
+  return pid;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The error a synchronous call throws, or a promise rejects with. */

@@ -35,17 +35,28 @@ export function runsContract({ newStore }: StoreContext): void {
     it('openRun records a running run with its info, in session 1', async () => {
       const store = await newStore();
       const info = runInfo();
+      const before = Date.now();
       const writer = store.openRun(info);
       expect(writer.runId).toBe(info.id);
       expect(writer.session).toBe(1);
-      expect(store.run(info.id)).toEqual({
+      const run = store.run(info.id)!;
+      expect(run).toEqual({
         ...info,
+        executorConfig: undefined,
         state: 'running',
         endedAt: undefined,
         sessions: 1,
+        sessionStartedAt: info.startedAt,
+        sessionFirstTask: 0,
+        lastActiveAt: expect.any(Number),
+        activeMs: expect.any(Number),
         counts: ZERO_COUNTS,
+        hasResult: false,
         cancelRequested: undefined,
       });
+      expect(Object.keys(run)).not.toContain('resumes');
+      expect(run.lastActiveAt).toBeGreaterThanOrEqual(before);
+      expect(run.lastActiveAt).toBeLessThanOrEqual(Date.now());
       await writer.close('succeeded');
     });
 
@@ -140,7 +151,7 @@ export function runsContract({ newStore }: StoreContext): void {
       );
       await bad(
         () => store.runs({ state: 'done' as RunState }),
-        'state must be one of running, succeeded, failed, cancelled, not "done"',
+        'state must be one of running, interrupted, succeeded, failed, cancelled, not "done"',
       );
       await bad(
         () => store.openRun(runInfo({ id: '' })),

@@ -66,3 +66,31 @@ describe('what tasks and main print', () => {
     expect(logs.stdout).toContain('chatty says 2');
   });
 });
+
+describe('what the workflow returned', () => {
+  it('is printed at the end, is the last --json line, and weft show --result reads it back', async () => {
+    const dir = loudProject();
+    const plain = await weft(['run', 'loud.ts'], dir);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toContain("result: { sum: 'ok', doubled: [ 2, 4 ] }");
+
+    const json = await weft(['run', 'loud.ts', '--json'], dir);
+    const lines = parseEvents(json.stdout);
+    expect(lines.at(-1)).toMatchObject({ type: 'result', value: { sum: 'ok', doubled: [2, 4] } });
+    const id = lines.at(-1)!.runId;
+
+    const shown = await weft(['show', id, '--result'], dir);
+    expect(shown.stdout).toBe("{ sum: 'ok', doubled: [ 2, 4 ] }\n");
+    const asJson = await weft(['show', id, '--result', '--json'], dir);
+    expect(JSON.parse(asJson.stdout)).toEqual({ sum: 'ok', doubled: [2, 4] });
+  });
+
+  it('is missing for a run that failed, which weft show --result says', async () => {
+    const dir = loudProject();
+    const r = await weft(['run', 'loud.ts', '--param', 'fail=1', '--json'], dir);
+    const id = parseEvents(r.stdout)[0]!.runId;
+    const shown = await weft(['show', id, '--result'], dir);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toBe(`run ${id} has no result: it ended failed\n`);
+  });
+});

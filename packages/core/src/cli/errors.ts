@@ -27,6 +27,8 @@ const USAGE_CODES = new Set([
   'WEFT_INVALID_OPTION',
   'WEFT_RUN_NOT_FOUND',
   'WEFT_RUN_STILL_RUNNING',
+  'WEFT_RUN_CLAIMED',
+  'WEFT_RUN_PROCESSES_ALIVE',
 ]);
 
 /** The exit code for an error that ended a command. */

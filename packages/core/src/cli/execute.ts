@@ -10,8 +10,9 @@ import { isWeftError, serializeError } from '../errors/base.ts';
 import type { RunEvent } from '../events/events.ts';
 import type { RunOptions } from '../frontends/futures/run.ts';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './errors.ts';
-import { err, stderrPaint, terminal } from './format.ts';
+import { err, out, stderrPaint, terminal } from './format.ts';
 import type { Renderer } from './render/index.ts';
+import { resultJson, resultText } from './result.ts';
 
 export interface ExecuteOptions {
   /** Calls the workflow's main function. */
@@ -77,7 +78,12 @@ export async function execute(o: ExecuteOptions): Promise<number> {
     return [signal, onSignal] as const;
   });
   try {
-    await handle.result();
+    const value = await handle.result();
+    // After the renderer's summary: what the workflow gave back.
+    renderer.close();
+    if (o.json)
+      out(`${JSON.stringify({ type: 'result', runId: handle.id, value: resultJson(value) })}\n`);
+    else if (value !== undefined) out(`result: ${resultText(value)}\n`);
     return EXIT_OK;
   } catch (error) {
     if (!isWeftError(error)) throw error;

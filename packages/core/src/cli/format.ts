@@ -125,6 +125,7 @@ export function stateStyle(
     case 'cached':
       return 'cyan';
     case 'upstream_failed':
+    case 'interrupted':
       return 'magenta';
     case 'cancelled':
     case 'pending':

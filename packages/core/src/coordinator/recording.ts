@@ -37,6 +37,8 @@ export interface RecordingOptions {
   readonly resume: boolean;
   /** A new run that reuses the results of this one. */
   readonly reuseFrom: string | undefined;
+  /** How the executor was chosen (a kind, or a kind with options), when it can be recorded. */
+  readonly executorConfig?: unknown;
   readonly started: RunStarted;
 }
 
@@ -71,6 +73,7 @@ export class RunRecording {
     match: undefined,
   };
   #poll: NodeJS.Timeout | undefined;
+  #claims: number | undefined;
 
   constructor(options: RecordingOptions) {
     const { store, runId } = options;
@@ -87,6 +90,8 @@ export class RunRecording {
       if (options.resume && earlier.state === 'running' && isAlive(earlier.host, earlier.pid)) {
         throw new RunStillRunningError(from, earlier.pid);
       }
+      // The session seen here: opening claims it, unless another resume did meanwhile.
+      if (options.resume) this.#claims = earlier.sessions;
       this.#index = new ResumeIndex(store, from, options.artifacts);
     }
     this.firstId = options.resume ? (this.#index?.maxId ?? -1) + 1 : 0;
@@ -101,6 +106,8 @@ export class RunRecording {
       host: hostname(),
       pid: process.pid,
       startedAt: options.started.time,
+      ...(this.#claims === undefined ? {} : { resumes: this.#claims }),
+      ...(options.executorConfig === undefined ? {} : { executorConfig: options.executorConfig }),
     });
     this.#recorder = new RunRecorder(
       writer,
@@ -197,9 +204,9 @@ export class RunRecording {
   }
 
   /** Writes what is still queued and records the run's final state. */
-  async close(state: RunState): Promise<void> {
+  async close(state: RunState, value?: { readonly value: unknown }): Promise<void> {
     if (this.#poll !== undefined) clearInterval(this.#poll);
-    await this.#recorder.close(state);
+    await this.#recorder.close(state, value);
   }
 
   #cacheKeyOf(id: number): string | undefined {

@@ -8,7 +8,6 @@
  * for the futures front end) and reads nodes back through the seam.
  */
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
 import { serializeError } from '../errors/base.ts';
 import {
   DuplicateLabelError,
@@ -23,15 +22,15 @@ import { scanArgs } from '../scheduler/args.ts';
 import type { DispatchBehaviour } from '../scheduler/behaviours.ts';
 import type { InvocationHost } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
-import type { RunState, RunStore } from '../store/run-store.ts';
+import type { RunState } from '../store/run-store.ts';
 import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.ts';
 import type { NodeGraph, NodeSpec } from '../vocabulary/node.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
 import type { TaskState } from '../vocabulary/state.ts';
 import { isTask, type Task } from '../vocabulary/task.ts';
 import { newRunId, notATask } from './helpers.ts';
-import { awaitOrphans, processAlive } from './orphans.ts';
-import { RunRecording } from './recording.ts';
+import { openRecording } from './open-recording.ts';
+import type { RunRecording } from './recording.ts';
 import { checkTaskResources, type ResourceCheckContext } from './resource-check.ts';
 import type { CompiledRunOptions } from './run-options.ts';
 import { type PreparedRun, prepareRun } from './setup.ts';
@@ -60,6 +59,8 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
   readonly #checked = new WeakSet<Task>();
   #record: RunRecording | undefined;
   #finalState: RunState = 'failed';
+  /** What main returned, once the run succeeded: recorded with its final state. */
+  #finalValue: { readonly value: unknown } | undefined;
   /** Scratch list of a node's dependencies (the scheduler copies what it keeps). */
   readonly #deps: number[] = [];
 
@@ -279,8 +280,15 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     let record: RunRecording | undefined;
     try {
       if (prepared.store !== undefined) {
-        if (this.#o.resume !== undefined) await this.#noOrphans(prepared.store, this.#o.resume);
-        record = this.#startRecord(prepared.store, prepared, started);
+        record = await openRecording({
+          store: prepared.store,
+          artifacts: prepared.artifacts,
+          runId: this.runId,
+          mode: prepared.mode,
+          executor: prepared.executor.name,
+          started,
+          options: this.#o,
+        });
       }
     } catch (error) {
       await prepared.scope[Symbol.asyncDispose]();
@@ -311,37 +319,11 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
       return await this.#drive(sched, body, settle);
     } finally {
       try {
-        await record?.close(this.#finalState);
+        await record?.close(this.#finalState, this.#finalValue);
       } finally {
         await prepared.scope[Symbol.asyncDispose]();
       }
     }
-  }
-
-  /** Waits until no process of the resumed run's earlier session lives (same host only). */
-  async #noOrphans(store: RunStore, runId: string): Promise<void> {
-    const earlier = store.run(runId);
-    if (earlier === undefined || earlier.host !== hostname() || earlier.pid === process.pid) return;
-    if (processAlive(earlier.pid)) return; // the run itself is alive: the recording refuses it
-    await awaitOrphans(runId, `${earlier.host}:${earlier.pid}`);
-  }
-
-  #startRecord(store: RunStore, prepared: PreparedRun, started: RunStarted): RunRecording {
-    const o = this.#o;
-    return new RunRecording({
-      store,
-      artifacts: prepared.artifacts,
-      runId: this.runId,
-      workflow: o.workflow,
-      mode: prepared.mode,
-      executor: prepared.executor.name,
-      params: o.params,
-      cwd: o.cwd,
-      cache: o.cache,
-      resume: o.resume !== undefined,
-      reuseFrom: o.reuseFrom,
-      started,
-    });
   }
 
   async #drive(
@@ -385,6 +367,7 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
         : failures.length > 0 || mainFailed
           ? 'failed'
           : 'succeeded';
+    if (state === 'succeeded') this.#finalValue = { value };
     this.#end(state);
     if (state === 'cancelled')
       throw new RunCancelledError(this.runId, sched.cancelReason ?? 'cancelled');

@@ -61,10 +61,23 @@ export class RunRecorder {
     void put.finally(() => this.#pending.delete(put));
   }
 
-  /** Waits for results still being written, then closes the run's record. */
-  async close(state: RunState): Promise<void> {
+  /**
+   * Waits for results still being written, then closes the run's record with
+   * its final state and, when it succeeded, the value main returned (when it
+   * can be stored: a function, say, cannot).
+   */
+  async close(state: RunState, value?: { readonly value: unknown }): Promise<void> {
     await Promise.all(this.#pending);
-    await this.#writer.close(state);
+    let stored: StoredResult | undefined;
+    if (value !== undefined) {
+      const bytes = encodeResult(value.value);
+      if (bytes !== undefined && (bytes.length <= INLINE_LIMIT || this.#artifacts === undefined)) {
+        stored = { kind: 'inline', bytes };
+      } else if (bytes !== undefined) {
+        stored = { kind: 'artifact', hash: await this.#artifacts!.put(bytes), size: bytes.length };
+      }
+    }
+    await this.#writer.close(state, stored);
     if (this.#error !== undefined) throw this.#error;
   }
 }

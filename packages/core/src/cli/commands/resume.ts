@@ -89,8 +89,14 @@ async function again(idOrPrefix: string, flags: Flags, verb: 'resume' | 'rerun')
   }
   const workflow = await loadWorkflow(run.workflow);
   const params = { ...(run.params ?? {}) };
+  // The executor the run was started with, unless --executor or -j says otherwise.
+  const recorded =
+    engine.executor === undefined && run.executorConfig !== undefined
+      ? { executor: run.executorConfig as RunOptions['executor'] }
+      : {};
   const options: RunOptions = {
     ...engine,
+    ...recorded,
     cwd: run.cwd,
     ...(opened.file === undefined ? {} : { store: opened.file }),
     workflow: workflow.path,

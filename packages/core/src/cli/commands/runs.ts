@@ -10,10 +10,10 @@ import { EXIT_OK } from '../errors.ts';
 import {
   countsText,
   err,
+  formatDuration,
   formatWhen,
   out,
   printJson,
-  span,
   stateStyle,
   stdoutPaint,
   stdoutWidth,
@@ -48,7 +48,8 @@ const COLUMNS: readonly Column<RunRecord>[] = [
   { header: 'state', value: (r) => r.state, style: (r) => stateStyle(r.state) },
   { header: 'tasks', value: (r) => countsText(r.counts), shrink: true },
   { header: 'started', value: (r) => formatWhen(r.startedAt) },
-  { header: 'duration', value: (r) => span(r.startedAt, r.endedAt), align: 'right' },
+  // The time its sessions ran: a resumed run's idle gap is not counted.
+  { header: 'duration', value: (r) => formatDuration(r.activeMs), align: 'right' },
 ];
 
 /** Adds `weft runs` to the program. */

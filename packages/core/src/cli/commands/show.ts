@@ -3,14 +3,19 @@
  * `weft show <run-id>`: a run's header (workflow, mode, state, times,
  * counts) and its tasks as a table, filtered by state and name.
  */
+
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { openFsArtifactStore } from '../../store/fs-artifact-store.ts';
+import { decodeResult, MISSING } from '../../store/result-codec.ts';
 import type { RunRecord, TaskRecord } from '../../store/run-store.ts';
 import { STATE_NAMES, type TaskState } from '../../vocabulary/state.ts';
-import { EXIT_OK, UsageError } from '../errors.ts';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.ts';
 import {
   countsText,
   err,
   firstLine,
+  formatDuration,
   formatTime,
   oneLine,
   out,
@@ -23,8 +28,9 @@ import {
 } from '../format.ts';
 import { collect } from '../params.ts';
 import { messageLines, taskTitle } from '../render/format.ts';
+import { resultJson, resultText } from '../result.ts';
 import { modeOption, storeOption, wholeNumber } from '../run-options.ts';
-import { withRun } from '../store.ts';
+import { type OpenStore, withRun } from '../store.ts';
 import { type Column, table } from '../table.ts';
 
 interface Flags {
@@ -34,6 +40,8 @@ interface Flags {
   readonly limit: number;
   readonly json?: boolean;
   readonly store?: string;
+  readonly result?: boolean;
+  readonly allSessions?: boolean;
 }
 
 const EXAMPLES = `
@@ -67,6 +75,8 @@ export function registerShow(program: Command, done: (code: number) => void): vo
     .option('--name <text>', 'only tasks whose name or label contains this text')
     .option('-n, --limit <n>', 'tasks to show at most', wholeNumber(1), 200)
     .option('--json', 'the run and its tasks as JSON')
+    .option('--result', "print what the run returned (its main function's value)")
+    .option('--all-sessions', 'the tasks of every session of a resumed run (default: the latest)')
     .addOption(storeOption())
     .addOption(modeOption())
     .addHelpText('after', EXAMPLES)
@@ -90,11 +100,14 @@ export function parseStates(values: readonly string[] | undefined): TaskState[] 
 
 async function show(id: string, flags: Flags): Promise<number> {
   const states = parseStates(flags.state);
+  if (flags.result)
+    return withRun({ store: flags.store, mode: flags.mode }, id, (o, r) => showResult(o, r, flags));
   await withRun({ store: flags.store, mode: flags.mode }, id, (opened, run) => {
     const query = {
       limit: flags.limit,
       ...(states === undefined ? {} : { states }),
       ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(flags.allSessions ? {} : { session: 'latest' as const }),
     };
     const tasks = opened.store.tasks(run.id, query);
     if (flags.json) return printJson({ run, tasks });
@@ -116,6 +129,30 @@ async function show(id: string, flags: Flags): Promise<number> {
       err(`… ${total - tasks.length} more tasks (--limit, --state, --name)\n`);
     }
   });
+  return EXIT_OK;
+}
+
+/** `--result`: the run's value, as JSON with --json, else summarised; exit 1 when there is none. */
+function showResult(opened: OpenStore, run: RunRecord, flags: Flags): number {
+  const stored = opened.store.runResult(run.id);
+  if (stored === undefined) {
+    err(
+      run.state === 'succeeded'
+        ? `run ${run.id} recorded no result (its value could not be stored: a function, say)\n`
+        : `run ${run.id} has no result: it ${run.state === 'running' ? 'is still running' : `ended ${run.state}`}\n`,
+    );
+    return EXIT_FAILED;
+  }
+  const artifacts =
+    opened.file === undefined
+      ? undefined
+      : openFsArtifactStore(join(dirname(opened.file), 'artifacts'));
+  const value = decodeResult(stored, artifacts);
+  if (value === MISSING) {
+    err(`run ${run.id}: its result is an artifact that can no longer be read (${stored.kind})\n`);
+    return EXIT_FAILED;
+  }
+  out(flags.json ? `${JSON.stringify(resultJson(value), null, 2)}\n` : `${resultText(value)}\n`);
   return EXIT_OK;
 }
 
@@ -144,12 +181,17 @@ function header(run: RunRecord, paint: Paint): string {
     ['mode', oneLine(`${run.mode ?? '-'}  (executor ${run.executor})`)],
     ['tasks', countsText(run.counts)],
     ['started', `${formatTime(run.startedAt)}  on ${oneLine(run.host)} (pid ${run.pid})`],
-    ['duration', span(run.startedAt, run.endedAt)],
+    ['duration', formatDuration(run.activeMs)],
   ];
   if (run.params !== undefined && Object.keys(run.params).length > 0) {
     rows.push(['params', oneLine(JSON.stringify(run.params))]);
   }
-  if (run.sessions > 1) rows.push(['sessions', `${run.sessions} (resumed ${run.sessions - 1}×)`]);
+  if (run.sessions > 1) {
+    rows.push([
+      'sessions',
+      `${run.sessions} (resumed ${run.sessions - 1}×; the latest from ${formatTime(run.sessionStartedAt)}, tasks from #${run.sessionFirstTask}; --all-sessions for earlier ones)`,
+    ]);
+  }
   if (run.rerunOf !== undefined) rows.push(['rerun of', run.rerunOf]);
   if (run.cancelRequested !== undefined) {
     rows.push(['cancel', oneLine(`requested: ${run.cancelRequested}`)]);

@@ -38,15 +38,24 @@ describe('resume', () => {
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    // Kill it once some tasks have finished, but not all.
+    // Kill it once the store says some tasks succeeded (not once side effects
+    // say so: a success is written in a batch a moment after it happened).
+    const path = defaultStorePath(dir);
     await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
-        if (effects(dir).length >= 8) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
+        if (!existsSync(path)) return;
+        const { store, release } = acquireSqliteStore(path);
+        try {
+          const done = store.tasks(runId, { states: ['succeeded'], limit: 1000 }).length;
+          if (done >= 4) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+            resolve();
+          }
+        } finally {
+          release();
         }
-      }, 5);
+      }, 10);
       child.on('exit', (code) => {
         clearInterval(poll);
         if (code !== null)

@@ -91,10 +91,12 @@ export class SqliteRunWriter implements RunWriter {
     if (this.#stopped) return Promise.resolve();
     checkFinalState(state);
     checkRunResult(result);
-    // A copy, so that the caller's bytes stay usable and the copy can be transferred.
+    // A copy with a buffer of its own, so that the caller's bytes stay usable
+    // and the copy can be transferred (a Node Buffer's slice() would share
+    // its pool's memory, and transferring that would detach the pool).
     const copy: StoredResult | undefined =
       result?.kind === 'inline'
-        ? { kind: 'inline', bytes: result.bytes.slice() }
+        ? { kind: 'inline', bytes: new Uint8Array(result.bytes) }
         : result && { kind: 'artifact', hash: result.hash, size: result.size };
     const transfer = copy?.kind === 'inline' ? [copy.bytes.buffer as ArrayBuffer] : undefined;
     this.#closing = this.#stop(

@@ -153,7 +153,7 @@ describe('submit() bad input', () => {
       const top = () => submit(echo, Promise.resolve(1));
       expect(top).toThrow(InvalidArgumentError);
       expect(top).toThrow(/task echo: args\[0\] is a Promise \(a promise or thenable\)/);
-      expect(top).toThrow('pass a future from submit(), or await the value before submitting');
+      expect(top).toThrow('pass a future from submit(), await the value before submitting');
       const nested = () => submit(echo, 1, { x: Promise.resolve(1) });
       expect(nested).toThrow(/args\[1\]\.x is a Promise/);
       const deep = () => submit(echo, [{ list: [0, Promise.resolve(1)] }]);

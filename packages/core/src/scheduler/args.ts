@@ -61,7 +61,7 @@ function scanNested(
   if (isThenable(value)) {
     // Refused here, the promise has no one left to observe it: its later
     // rejection (a cancelled input, say) must not crash the process.
-    (value as PromiseLike<unknown>).then(undefined, () => {});
+    if (value instanceof Promise) value.catch(() => {});
     throw new InvalidArgumentError(
       task,
       path,

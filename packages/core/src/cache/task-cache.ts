@@ -14,7 +14,7 @@ import type { RunStore, StoredResult } from '../store/run-store.ts';
 import { hashBytes, hashFileSync, hashValue } from '../util/hash.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
 import type { Task } from '../vocabulary/task.ts';
-import { cacheKey } from './cache-key.ts';
+import { cacheKey, taskVersion } from './cache-key.ts';
 
 /** Whether a run reads cached results, records its own, both, or neither. */
 export type CacheMode = 'off' | 'read' | 'write' | 'readwrite';
@@ -81,10 +81,12 @@ export class TaskCache {
         inputs.push(k);
       }
       const task = this.#host.taskOf(id);
-      const files = this.#fileHashes(id, task);
-      if (inputs.length === sub.deps.length && files !== undefined) {
+      const version = taskVersion(task);
+      const files = version === undefined ? undefined : this.#fileHashes(id, task);
+      if (inputs.length === sub.deps.length && version !== undefined && files !== undefined) {
         key = cacheKey({
           task,
+          version,
           inputs,
           args: sub.args,
           resources: this.#resourcesKey(task),
@@ -102,7 +104,10 @@ export class TaskCache {
     return this.#outputs.get(id);
   }
 
-  /** Content hashes of the task's input files; [] when it declares none; undefined: not cacheable. */
+  /**
+   * Content hashes of the task's input files (a command's, or those its
+   * `inputs` option names); [] when it declares none; undefined: not cacheable.
+   */
   #fileHashes(id: number, task: Task): string[] | undefined {
     const filesOf = task.options.files;
     if (filesOf === undefined) return [];
@@ -113,11 +118,14 @@ export class TaskCache {
       try {
         hashes.push(`${path}:${hashFileSync(path)}`);
       } catch {
-        return undefined; // a missing input: the command will say so when it runs
+        // A missing input: the task runs, uncached, and says what it makes of
+        // it (a command fails saying so); caching never changes whether it runs.
+        return undefined;
       }
     }
     for (const path of files.outputs) hashes.push(`out:${path}`);
-    this.#outputs.set(id, files.outputs);
+    // Only outputs are checked again on a hit, so a task without any is recorded as a plain value.
+    if (files.outputs.length > 0) this.#outputs.set(id, files.outputs);
     return hashes;
   }
 

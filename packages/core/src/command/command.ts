@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { CommandFailedError, formatArgv } from '../errors/command.ts';
 import { callerModule } from '../util/caller-module.ts';
 import { COORDINATOR_VAR, coordinatorMark } from '../util/coordinator-marker.ts';
+import { hashValue } from '../util/hash.ts';
 import {
   type AnyArgs,
   defineTask,
@@ -76,8 +77,17 @@ export function command(
   spec: CommandSpec | CommandSpecFn<AnyArgs>,
 ): Task<AnyArgs, CommandResult> {
   let compiled: CompiledSpec | undefined;
+  const options: TaskOptions =
+    typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  // A fixed spec is what decides the result: it is the task's version (for
+  // the cache), not the module it is written in, so that editing the
+  // workflow file elsewhere keeps its cached results.
+  const version =
+    options?.version ?? (typeof spec === 'function' ? undefined : specVersion(spec as CommandSpec));
   const defined = defineTask(
-    nameOrOptions,
+    version === undefined || typeof options !== 'object' || options === null
+      ? nameOrOptions
+      : { ...options, version },
     typeof spec === 'function'
       ? async (ctx: TaskContext, ...args: AnyArgs) =>
           runCommand(ctx, compileSpec(await spec(...args), ctx.name))
@@ -91,6 +101,12 @@ export function command(
   );
   if (typeof spec !== 'function') compiled = compileSpec(spec, defined.name);
   return defined;
+}
+
+/** A hash of a fixed spec's content, or undefined when it cannot be hashed. */
+function specVersion(spec: CommandSpec): string | undefined {
+  const hash = hashValue(spec);
+  return hash === undefined ? undefined : `spec:${hash}`;
 }
 
 async function runCommand(ctx: TaskContext, spec: CompiledSpec): Promise<CommandResult> {

@@ -74,16 +74,25 @@ export class WorkerStartError extends WeftError {
   }
 }
 
-/** A task module's file changed between the coordinator loading it and a worker loading it. */
+/**
+ * A task module's file, or a local module it imports, changed between the
+ * coordinator loading it and a worker loading it.
+ */
 export class ModuleChangedError extends WeftError {
   readonly module: string;
-  constructor(task: string, module: string) {
+  /** The imported file that changed (or is gone); undefined when it is the module's own file. */
+  readonly file: string | undefined;
+  constructor(task: string, module: string, file?: string) {
     super(
       'WEFT_MODULE_CHANGED',
-      `task ${task}: its module ${module} has changed since the coordinator loaded it ` +
-        '(its content hash differs), so a worker would run other code; restart the run',
+      `task ${task}: ${
+        file === undefined
+          ? `its module ${module} has changed since the coordinator loaded it (its content hash differs)`
+          : `${file}, which its module ${module} imports, has changed or is gone since the coordinator loaded it`
+      }, so a worker would run other code; restart the run`,
     );
     this.module = module;
+    this.file = file;
   }
 }
 

@@ -4,6 +4,8 @@
  * function with a stable name; `submit` turns a call of it into a node of the
  * run's graph. Options are compiled once here, never on the hot path.
  */
+import { resolve } from 'node:path';
+import { describeValue } from '../errors/base.ts';
 import { InvalidOptionError } from '../errors/run.ts';
 import { callerModule } from '../util/caller-module.ts';
 import { type Duration, parseDuration } from '../util/duration.ts';
@@ -71,11 +73,23 @@ export interface SubmitOptions {
 }
 
 /** Options of `task({ ... }, fn)`. */
-export interface TaskOptions<K extends string = string> extends Omit<SubmitOptions, 'label'> {
+export interface TaskOptions<K extends string = string, A extends AnyArgs = AnyArgs>
+  extends Omit<SubmitOptions, 'label'> {
   /** The task's stable identity. */
   readonly name: string;
   /** Names of the resources the task uses, as `ctx.resources.<name>`; checked at submit. */
   readonly resources?: readonly K[];
+  /**
+   * The files the task reads, from its arguments (futures replaced by their
+   * values): their content joins its cache key, so an edited file is a
+   * cache miss. Relative paths are resolved against the working directory.
+   * A missing file (or a function that throws or returns something other
+   * than an array of paths) makes that submission uncacheable: it runs.
+   * @example task({ name: 'count', cache: true, inputs: (path) => [path] },
+   *   async (ctx, path: string) => (await readFile(path, 'utf8')).split('\n').length)
+   * @default none: files the task reads are not part of its cache key
+   */
+  readonly inputs?: (...args: A) => readonly string[];
 }
 
 /** Options as the scheduler uses them: validated, parsed, defaults filled in. */
@@ -96,9 +110,10 @@ export interface CompiledTaskOptions {
   readonly version: string | undefined;
   /**
    * The files a submission reads and writes, from its arguments (futures
-   * replaced by values); set by `command()`. Their content is part of the
-   * cache key, and a cache hit needs the outputs unchanged. Undefined from
-   * the function: the submission is not cacheable.
+   * replaced by values); set by `command()` and by the `inputs` option.
+   * Their content is part of the cache key, and a cache hit needs the
+   * outputs unchanged. Undefined from the function: the submission is not
+   * cacheable.
    */
   readonly files?: (args: readonly unknown[]) => TaskFiles | undefined;
   /** Names of the resources the task uses. */
@@ -162,11 +177,11 @@ class TaskDefinition<A extends AnyArgs, R> implements Task<A, R> {
  *   async (ctx, rows: Row[]) => rows.filter(isValid));
  */
 export function task<const K extends string, A extends AnyArgs, R>(
-  options: TaskOptions<K> & { readonly resources: readonly K[] },
+  options: TaskOptions<K, A> & { readonly resources: readonly K[] },
   fn: (ctx: TaskContext<ResourcesFor<K>>, ...args: A) => R | Promise<R>,
 ): Task<A, Awaited<R>>;
 export function task<A extends AnyArgs, R>(
-  nameOrOptions: string | TaskOptions,
+  nameOrOptions: string | TaskOptions<string, A>,
   fn: TaskFn<A, R>,
 ): Task<A, Awaited<R>>;
 export function task<A extends AnyArgs, R>(
@@ -213,14 +228,51 @@ export function defineTask<A extends AnyArgs, R>(
   if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string' || r === '')) {
     throw new InvalidOptionError(`task ${name}: resources must be an array of resource names`);
   }
+  const inputs = options.inputs;
+  if (inputs !== undefined && typeof inputs !== 'function') {
+    throw new InvalidOptionError(
+      `task ${name}: inputs must be a function from the task's arguments to the paths of the ` +
+        `files it reads, such as inputs: (path) => [path]; got ${describeValue(inputs)}`,
+    );
+  }
+  const allFiles = inputs === undefined ? files : withInputs(inputs, files);
   const compiled = {
     ...compileOptions(options, name, undefined),
     resources: Object.freeze([...new Set(resources)]),
     module,
-    ...(files === undefined ? {} : { files }),
+    ...(allFiles === undefined ? {} : { files: allFiles }),
     cache: options.cache ?? cacheByDefault,
   };
   return new TaskDefinition(compiled, fn) as unknown as Task<A, Awaited<R>>;
+}
+
+const NO_FILES: TaskFiles = { inputs: [], outputs: [] };
+
+/**
+ * The files of a submission with those its `inputs` option names added, as
+ * absolute paths; undefined (not cacheable) when either side cannot tell.
+ */
+function withInputs(
+  inputs: (...args: AnyArgs) => readonly string[],
+  files: ((args: readonly unknown[]) => TaskFiles | undefined) | undefined,
+): (args: readonly unknown[]) => TaskFiles | undefined {
+  return (args) => {
+    const own = files === undefined ? NO_FILES : files(args);
+    if (own === undefined) return undefined;
+    let paths: unknown;
+    try {
+      paths = inputs(...args);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || p === '')) {
+      return undefined;
+    }
+    return {
+      inputs: [...own.inputs, ...paths.map((p: string) => resolve(p))],
+      outputs: own.outputs,
+    };
+  };
 }
 
 /** True for a task made by `task()`, from any copy of weft loaded in this realm. */

@@ -1,12 +1,14 @@
 /**
  * @module
  * A worker's side of code shipping: imports a task module with plain Node
- * (`.ts` through Node's type stripping), after checking that the file is
- * the one the coordinator hashed, and finds tasks among its exports by name.
+ * (`.ts` through Node's type stripping), after checking that its file and
+ * the local modules it imports are those the coordinator hashed, and finds
+ * tasks among its exports by name.
  */
 
+import { fileURLToPath } from 'node:url';
 import { ModuleChangedError, TaskNotImportableError } from '../errors/worker.ts';
-import { moduleHash } from '../executor/pool/module-hash.ts';
+import { checkModuleGraph, type GraphCheck } from '../executor/pool/module-graph.ts';
 import { exportedTasks } from '../executor/pool/task-exports.ts';
 import type { Task } from '../vocabulary/task.ts';
 
@@ -15,14 +17,18 @@ export type LoadedModule =
   | { readonly tasks: ReadonlyMap<string, Task>; readonly failure: undefined }
   | { readonly tasks: undefined; readonly failure: (task: string) => Error };
 
-/** Loads the module at `url`, whose content hash the coordinator saw as `hash`. */
 const IMPORTING = Symbol.for('weft.importingTaskModule');
 
+/**
+ * Loads the module at `url`, whose local import graph the coordinator hashed
+ * as `hash` (`coordinatorHash`); a module whose graph hashes otherwise here
+ * is refused with `ModuleChangedError`, naming the file that differs.
+ */
 export async function loadModule(url: string, hash: string): Promise<LoadedModule> {
   const fail = (failure: (task: string) => Error): LoadedModule => ({ tasks: undefined, failure });
-  let actual: string;
+  let check: GraphCheck;
   try {
-    actual = moduleHash(url);
+    check = checkModuleGraph(url, hash);
   } catch (cause) {
     return fail(
       (task) =>
@@ -31,7 +37,10 @@ export async function loadModule(url: string, hash: string): Promise<LoadedModul
         }),
     );
   }
-  if (actual !== hash) return fail((task) => new ModuleChangedError(task, url));
+  if (!check.same) {
+    const imported = check.file === fileURLToPath(url) ? undefined : check.file;
+    return fail((task) => new ModuleChangedError(task, url, imported));
+  }
   let namespace: unknown;
   const g = globalThis as Record<symbol, unknown>;
   try {

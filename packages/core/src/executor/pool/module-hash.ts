@@ -1,16 +1,18 @@
 /**
  * @module
- * The content hash of a task module's file, which the coordinator and its
- * workers compare so that a worker never runs code other than the
- * coordinator's.
+ * What a worker checks before it loads a task module, so that it never runs
+ * code other than the coordinator's: the module's local import graph (its
+ * file and the project's files it imports, each with its content hash; see
+ * `module-graph.ts`), as the files are now.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { moduleGraph } from './module-graph.ts';
 
-/** SHA-256 (hex) of the file at `url` (a `file:` URL); throws when it cannot be read. */
+/**
+ * The local import graph of the module at `url` (a `file:` URL), hashed, as
+ * `loadModule` takes it; throws when the module cannot be read.
+ * @example
+ * const loaded = await loadModule(url, moduleHash(url));
+ */
 export function moduleHash(url: string): string {
-  return createHash('sha256')
-    .update(readFileSync(fileURLToPath(url)))
-    .digest('hex');
+  return moduleGraph(url).token;
 }

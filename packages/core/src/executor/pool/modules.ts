@@ -1,9 +1,10 @@
 /**
  * @module
- * The coordinator's side of code shipping: for each task module, its
- * content hash (sent to workers, which compare it with the file they load)
- * and the tasks it exports by name, so that a task a worker could never
- * find is refused at submit.
+ * The coordinator's side of code shipping: for each task module, the hash
+ * of its local import graph as this process loaded it (sent to workers,
+ * which compare it with the files they load; see `module-graph.ts`) and the
+ * tasks it exports by name, so that a task a worker could never find is
+ * refused at submit.
  *
  * Submit is synchronous, so the exports are read with `require()`, which
  * since Node 22.12 returns the namespace of an ES module synchronously: the
@@ -21,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { InternalError } from '../../errors/run.ts';
 import { TaskNotImportableError } from '../../errors/worker.ts';
 import type { Task } from '../../vocabulary/task.ts';
-import { moduleHash } from './module-hash.ts';
+import { loadedModuleGraph } from './module-graph.ts';
 import { exportedTasks } from './task-exports.ts';
 
 /** What the coordinator knows of one task module. */
@@ -72,7 +73,10 @@ export function importableModule(task: Task): string {
   return url;
 }
 
-/** The content hash the coordinator saw for the module at `url`. */
+/**
+ * The hash of the module's local import graph as the coordinator loaded it,
+ * which `loadModule` in a worker compares with the files it finds.
+ */
 export function coordinatorHash(url: string): string {
   const hash = moduleRecord(url).hash;
   if (hash === undefined) throw new InternalError(`no hash for ${url}`);
@@ -95,7 +99,7 @@ function readModule(url: string): ModuleRecord {
   }
   let hash: string;
   try {
-    hash = moduleHash(url);
+    hash = loadedModuleGraph(url).token;
   } catch (cause) {
     return { ...none, broken: { why: `its module file ${url} cannot be read`, cause } };
   }

@@ -4,8 +4,9 @@
  * on another machine exactly as a pool worker does. `WorkerHost` speaks the
  * worker protocol over any `Channel` (a thread port, a process pipe, a
  * queue); `runInvocation` runs one invocation on its own (a batch job).
- * Both import a task's module only after checking its content hash against
- * the coordinator's, and refuse another weft version.
+ * Both import a task's module only after checking it, and the local modules
+ * it imports, against what the coordinator hashed, and refuse another weft
+ * version.
  */
 
 export { moduleHash } from './executor/pool/module-hash.ts';

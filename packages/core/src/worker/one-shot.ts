@@ -1,8 +1,8 @@
 /**
  * @module
  * Running one invocation in this process, exactly as a pool worker would:
- * the task's module is imported after its content hash is checked against
- * the one the coordinator saw, the task is found by name, its declared
+ * the task's module is imported after it and its local imports are checked
+ * against what the coordinator hashed, the task is found by name, its declared
  * resources are rebuilt from the run's mode, and it runs with its context.
  * For a batch job (`weft exec` in a Slurm job) or any host that gets one
  * task at a time. Child submissions go to `graph` when one is given, and
@@ -24,7 +24,7 @@ import { WorkerResources } from './resources.ts';
 export interface OneShotInvocation {
   /** The `file:` URL of the module that defines the task. */
   readonly module: string;
-  /** The module's content hash as the coordinator saw it (`coordinatorHash`). */
+  /** The module's graph hash as the coordinator saw it (`coordinatorHash`). */
   readonly hash: string;
   /** The task's name among the module's exports. */
   readonly task: string;

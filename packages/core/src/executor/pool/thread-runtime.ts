@@ -5,8 +5,9 @@
  * `ERR_WORKER_OUT_OF_MEMORY`, the process lives on); a hard stop is
  * `worker.terminate()`.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { WorkerDeath } from '../../errors/worker.ts';
+import { startWorker } from '../../util/worker-exec-argv.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Runtime, SpawnOptions, WorkerEvents, WorkerHandle } from './runtime.ts';
 
@@ -23,7 +24,7 @@ class ThreadHandle implements WorkerHandle {
     const boot =
       "require('node:module').enableCompileCache?.();" +
       `import(${JSON.stringify(options.entry.href)});`;
-    this.#worker = new Worker(boot, {
+    this.#worker = startWorker(boot, {
       eval: true,
       workerData: options.init,
       stdout: true,

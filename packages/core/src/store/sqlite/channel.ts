@@ -6,9 +6,9 @@
  * dies, everything waiting is rejected and the store is told.
  */
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { StoreWriterDiedError } from '../../errors/store.ts';
-import { workerExecArgv } from '../../util/worker-exec-argv.ts';
+import { startWorker } from '../../util/worker-exec-argv.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 
 /** The worker's entry, beside this module in the sources (.ts) or the build (.js). */
@@ -41,7 +41,7 @@ export class WriteChannel {
 
   constructor(init: WorkerInit, events: ChannelEvents) {
     this.#events = events;
-    this.#worker = new Worker(WORKER_ENTRY, { workerData: init, execArgv: workerExecArgv() });
+    this.#worker = startWorker(WORKER_ENTRY, { workerData: init });
     this.#worker.unref();
     this.#worker.on('message', (m: FromWorker) => this.#receive(m));
     this.#worker.on('error', (error: Error) =>

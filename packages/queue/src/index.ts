@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@weft/queue` (in progress).
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@weft/slurm` (in progress).
+ */
+export {};

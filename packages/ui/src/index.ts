@@ -1,0 +1,5 @@
+/**
+ * @module
+ * `@weft/ui` (in progress).
+ */
+export {};

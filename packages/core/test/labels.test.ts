@@ -22,15 +22,15 @@ describe('task.with()', () => {
     const variant = base.with({ label: 'v', priority: 7 });
     expect(variant.name).toBe('base');
     expect(variant.fn).toBe(base.fn);
+    expect(variant.label).toBe('v');
     expect(variant.options).toMatchObject({
       name: 'base',
-      label: 'v',
       retries: 2,
       timeoutMs: 1000,
       priority: 7,
       requirements: base.options.requirements,
     });
-    expect(base.options.label).toBeUndefined();
+    expect(base.label).toBeUndefined();
     expect(base.options.priority).toBe(3);
     expect(await run(async () => submit(variant, 1))).toBe(2);
   });
@@ -38,7 +38,7 @@ describe('task.with()', () => {
   it('chains: later calls override earlier ones', () => {
     const t = fetch.with({ retries: 1, label: 'a' }).with({ retries: 4 });
     expect(t.options.retries).toBe(4);
-    expect(t.options.label).toBe('a');
+    expect(t.label).toBe('a');
   });
 
   it('validates its options', () => {

@@ -116,11 +116,8 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     if (this.#finished || sched === undefined) {
       throw new RunFinishedError(task.name, this.runId);
     }
-    if (spec.options !== undefined || spec.label !== undefined) {
-      task = task.with(
-        spec.label === undefined ? spec.options! : { ...spec.options, label: spec.label },
-      );
-    }
+    if (spec.options !== undefined) task = task.with(spec.options);
+    if (spec.label !== undefined) task = task.with({ label: spec.label });
     if (task.options.resources.length > 0 && !this.#checked.has(task)) {
       checkTaskResources(task, this.#resources!);
       this.#checked.add(task);
@@ -132,7 +129,7 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     if (spec.after !== undefined) this.#addAfter(spec.after, deps, task.name, sched.size);
     sched.checkRequirements(task);
     this.#check?.(task, args);
-    const label = task.options.label;
+    const label = task.label;
     if (label !== undefined) {
       const first = this.labels.get(label);
       if (first !== undefined) {

@@ -58,7 +58,7 @@ export class TaskInvocation implements Invocation {
   }
 
   get label(): string | undefined {
-    return this.task.options.label;
+    return this.task.label;
   }
 
   get log(): Logger {

@@ -93,7 +93,7 @@ export class Scheduler extends TaskLifecycle {
     const req = task.options.requirements;
     if (req !== undefined) {
       this.pool.check(req, () =>
-        formatTask({ id: this.graph.size, name: task.name, label: task.options.label }),
+        formatTask({ id: this.graph.size, name: task.name, label: task.label }),
       );
     }
   }

@@ -143,7 +143,7 @@ export abstract class TaskTable {
   }
 
   labelOf(id: number): string | undefined {
-    return this.tasks[id]?.options.label;
+    return this.tasks[id]?.label;
   }
 
   protected eventBase(id: number) {
@@ -152,7 +152,7 @@ export abstract class TaskTable {
       runId: this.runId,
       taskId: id,
       name: task.name,
-      label: task.options.label,
+      label: task.label,
       attempt: this.attempts[id]!,
       time: Date.now(),
     };

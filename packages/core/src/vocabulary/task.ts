@@ -95,7 +95,6 @@ export interface TaskOptions<K extends string = string, A extends AnyArgs = AnyA
 /** Options as the scheduler uses them: validated, parsed, defaults filled in. */
 export interface CompiledTaskOptions {
   readonly name: string;
-  readonly label: string | undefined;
   /** -1 when the task does not say: the run's default applies (0 unless set). */
   readonly retries: number;
   readonly backoffInitialMs: number;
@@ -145,6 +144,8 @@ export interface Task<A extends AnyArgs = AnyArgs, R = unknown> {
   readonly name: string;
   readonly options: CompiledTaskOptions;
   readonly fn: TaskFn<A, R>;
+  /** The label of this submission variant (`task.with({ label })`), if any. */
+  readonly label: string | undefined;
   /** A variant of this task for one submission, with some options replaced. */
   with(options: SubmitOptions): Task<A, R>;
 }
@@ -153,11 +154,13 @@ class TaskDefinition<A extends AnyArgs, R> implements Task<A, R> {
   readonly name: string;
   readonly options: CompiledTaskOptions;
   readonly fn: TaskFn<A, R>;
+  readonly label: string | undefined;
 
-  constructor(options: CompiledTaskOptions, fn: TaskFn<A, R>) {
+  constructor(options: CompiledTaskOptions, fn: TaskFn<A, R>, label?: string) {
     this.name = options.name;
     this.options = options;
     this.fn = fn;
+    this.label = label;
   }
 
   get [TASK](): true {
@@ -165,8 +168,31 @@ class TaskDefinition<A extends AnyArgs, R> implements Task<A, R> {
   }
 
   with(options: SubmitOptions): Task<A, R> {
-    return new TaskDefinition(compileOptions(options, this.name, this.options), this.fn);
+    // The common variant, a label per submission, shares the compiled
+    // options: a labelled submission costs one small object.
+    const label = options?.label ?? this.label;
+    if (onlyLabel(options)) {
+      checkLabel(label, this.name);
+      return new TaskDefinition(this.options, this.fn, label);
+    }
+    return new TaskDefinition(compileOptions(options, this.name, this.options), this.fn, label);
   }
+}
+
+function checkLabel(label: unknown, name: string): void {
+  if (label !== undefined && (typeof label !== 'string' || label === '')) {
+    throw new InvalidOptionError(`task ${name}: a label must be a non-empty string`);
+  }
+}
+
+/** True for `{ label }` and nothing else. */
+function onlyLabel(options: SubmitOptions): boolean {
+  if (typeof options !== 'object' || options === null) return false;
+  let n = 0;
+  for (const key in options) {
+    if (key !== 'label' || ++n > 1) return false;
+  }
+  return n === 1;
 }
 
 /**
@@ -310,9 +336,7 @@ function compileOptions(
   if (o.version !== undefined && (typeof o.version !== 'string' || o.version === '')) {
     throw new InvalidOptionError(`task ${name}: version must be a non-empty string`);
   }
-  if (o.label !== undefined && (typeof o.label !== 'string' || o.label === '')) {
-    throw new InvalidOptionError(`task ${name}: a label must be a non-empty string`);
-  }
+  checkLabel(o.label, name);
   const b = o.backoff;
   const factor = b?.factor ?? base?.backoffFactor ?? 2;
   if (!(factor >= 1)) throw new InvalidOptionError(`task ${name}: backoff.factor must be >= 1`);
@@ -320,7 +344,6 @@ function compileOptions(
     d === undefined ? fallback : parseDuration(d, `task ${name}: ${what}`);
   return {
     name,
-    label: o.label ?? base?.label,
     retries,
     backoffInitialMs: ms(b?.initial, 'backoff.initial', base?.backoffInitialMs ?? 100),
     backoffMaxMs: ms(b?.max, 'backoff.max', base?.backoffMaxMs ?? 30_000),

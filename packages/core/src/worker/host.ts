@@ -155,11 +155,8 @@ export class WorkerHost implements RunLink {
         `submit() expects a task made with task(), got ${describeValue(task)}`,
       );
     }
-    if (spec.options !== undefined || spec.label !== undefined) {
-      task = task.with(
-        spec.label === undefined ? spec.options! : { ...spec.options, label: spec.label },
-      );
-    }
+    if (spec.options !== undefined) task = task.with(spec.options);
+    if (spec.label !== undefined) task = task.with({ label: spec.label });
     const fp: FuturePath[] = [];
     let foreign: string | undefined;
     const bad = findUnserializable(spec.args, 'args', {
@@ -182,12 +179,13 @@ export class WorkerHost implements RunLink {
       );
     }
     const after = spec.after === undefined || spec.after.length === 0 ? undefined : [...spec.after];
-    const f = this.nodes.create(task.name, task.options.label);
+    const f = this.nodes.create(task.name, task.label);
     this.#push({
       t: 'submit',
       k: run.k,
       f,
       o: task.options,
+      ...(task.label === undefined ? {} : { l: task.label }),
       a: spec.args,
       fp,
       ...(after === undefined ? {} : { af: after }),

@@ -37,7 +37,7 @@ export function submitFromWorker(conn: Connection, parent: Call | undefined, m: 
       return node.id;
     });
     id = graph.add({
-      task: remoteTask(m.o),
+      task: remoteTask(m.o, m.l),
       args: args as AnyArgs,
       parent: parent.inv.taskId,
       ...(after === undefined ? {} : { after }),

@@ -102,6 +102,8 @@ export type FromWorker =
       readonly k: number;
       readonly f: number;
       readonly o: CompiledTaskOptions;
+      /** The submission's label, if any. */
+      readonly l?: string;
       readonly a: readonly unknown[];
       readonly fp: readonly FuturePath[];
       /** Keys of nodes (submitted from this worker) it runs after, without their values. */

@@ -13,7 +13,7 @@ import type { CompiledTaskOptions, SubmitOptions, Task } from '../../vocabulary/
 const TASK = Symbol.for('weft.task');
 
 /** A task known by its options only, for the coordinator's graph. */
-export function remoteTask(options: CompiledTaskOptions): Task {
+export function remoteTask(options: CompiledTaskOptions, label?: string): Task {
   const runsInWorkers = (): never => {
     throw new RemoteTaskError(options.name);
   };
@@ -21,6 +21,7 @@ export function remoteTask(options: CompiledTaskOptions): Task {
     [TASK]: true,
     name: options.name,
     options,
+    label,
     fn: runsInWorkers,
     with: (_: SubmitOptions) => runsInWorkers(),
   } as Task;

@@ -17,6 +17,8 @@ describe('durations', () => {
     ['1.5s', 1.5 * 1000],
     ['5m', 5 * 60 * 1000],
     ['1h', 60 * 60 * 1000],
+    ['7d', 7 * 24 * 60 * 60 * 1000],
+    ['0.5d', 12 * 60 * 60 * 1000],
     ['0ms', 0],
   ])('%j is %d ms', (duration, expected) => {
     expect(ms(duration)).toBe(expected);
@@ -31,12 +33,14 @@ describe('durations', () => {
     ['30', '"30"'],
     ['-1s', '"-1s"'],
     ['10 seconds', '"10 seconds"'],
+    ['2days', '"2days"'],
+    ['1w', '"1w"'],
     ['', '""'],
   ])('rejects %j with a message naming the option and the value', (value, shown) => {
     const make = () => task({ name: 'slow', timeout: value as Duration }, fn);
     expect(make).toThrow(InvalidOptionError);
     expect(make).toThrow(
-      `task slow: timeout: ${shown} is not a duration; use milliseconds or a string like '500ms', '30s', '5m', '1h'`,
+      `task slow: timeout: ${shown} is not a duration; use milliseconds or a string like '500ms', '30s', '5m', '1h', '7d'`,
     );
   });
 

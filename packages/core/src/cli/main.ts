@@ -9,10 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { weftVersion } from '../vocabulary/version.ts';
+import { registerCache } from './commands/cache.ts';
 import { registerCancel } from './commands/cancel.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerLogs } from './commands/logs.ts';
 import { registerPluginCommands } from './commands/plugin-commands.ts';
+import { registerPrune } from './commands/prune.ts';
 import { registerResume } from './commands/resume.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
@@ -29,6 +31,8 @@ Examples:
   $ weft resume 01jd3k                    # continue a run that stopped
   $ weft rerun 01jd3k --from-failure      # rerun only what failed
   $ weft graph pipeline.ts --format dot   # the graph, without running it
+  $ weft cache clear --older-than 7d      # forget cached results of older runs
+  $ weft prune --older-than 30d --dry-run # what deleting old runs would delete
 
 Runs are recorded in .weft/weft.db beside the nearest weft.config.ts (else in
 the working directory); --store <path> reads another store.
@@ -53,6 +57,8 @@ export function buildProgram(done: (code: number) => void): Command {
   registerLogs(program, done);
   registerCancel(program, done);
   registerGraph(program, done);
+  registerCache(program, done);
+  registerPrune(program, done);
   registerPluginCommands(program, done);
   return program;
 }

@@ -87,6 +87,8 @@ export const BUILT_IN_COMMANDS: ReadonlySet<string> = new Set([
   'logs',
   'cancel',
   'graph',
+  'cache',
+  'prune',
   'help',
 ]);
 

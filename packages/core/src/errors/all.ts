@@ -71,6 +71,7 @@ export {
   RunStoreWriteError,
   StoreWriterDiedError,
 } from './store.ts';
+export { RunStoreCleanupError } from './store-cleanup.ts';
 export { UsageError } from './usage.ts';
 export {
   FutureIdPendingError,

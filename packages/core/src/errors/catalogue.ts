@@ -64,6 +64,7 @@ import {
   RunStoreWriteError,
   StoreWriterDiedError,
 } from './store.ts';
+import { RunStoreCleanupError } from './store-cleanup.ts';
 import { UsageError } from './usage.ts';
 import {
   FutureIdPendingError,
@@ -175,6 +176,10 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
   WEFT_STORE_WRITE_FAILED: entry(RunStoreWriteError, "writing a run's events failed"),
   WEFT_STORE_CORRUPT: entry(RunStoreCorruptError, 'the database holds what it cannot have written'),
   WEFT_STORE_WRITER_DIED: entry(StoreWriterDiedError, "the run store's writer thread died"),
+  WEFT_STORE_CLEANUP_FAILED: entry(
+    RunStoreCleanupError,
+    'forgetting cached results or deleting old runs could not be written',
+  ),
   WEFT_ARTIFACT_HASH: entry(InvalidArtifactHashError, 'an artifact key is not a SHA-256 hash'),
   WEFT_ARTIFACT_MISSING: entry(ArtifactMissingError, 'an artifact is not in the store'),
   // The weft command

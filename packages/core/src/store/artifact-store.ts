@@ -22,6 +22,9 @@
  * - `get` checks what it read against its hash when `verify` is set, and an
  *   artifact whose content does not match is reported as absent.
  * - `delete(hash)` removes it (no error when absent).
+ * - `list()` returns the hash of every artifact held, once each, sorted:
+ *   what a garbage collector compares with what the run store references.
+ *   A write under way is not listed until it is whole (as `get` sees it).
  */
 
 export interface ArtifactStore {
@@ -35,4 +38,6 @@ export interface ArtifactStore {
   has(hash: string): Promise<boolean>;
   copyTo(hash: string, path: string): Promise<void>;
   delete(hash: string): Promise<void>;
+  /** Every artifact's hash, sorted. */
+  list(): Promise<string[]>;
 }

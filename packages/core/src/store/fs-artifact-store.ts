@@ -7,8 +7,10 @@
  * is flushed to disk, then renamed to its hash: a reader sees the whole
  * artifact or none, and a crash leaves at most a stray file in `tmp/`, which
  * no hash names. When the artifact is already there the new copy is dropped,
- * so the same content is kept once. Directories are made on demand; opening
- * a store touches nothing.
+ * so the same content is kept once, and the one there gets a new
+ * modification time: a collector that spares recently written artifacts
+ * (`weft prune`) spares it too, as a run that is about to reference it
+ * needs. Directories are made on demand; opening a store touches nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,6 +23,9 @@ import type { ArtifactStore } from './artifact-store.ts';
 
 /** `putFile` copies in chunks of this size. */
 const CHUNK = 1 << 20;
+/** The names of the folders under the root, and of the files in them. */
+const PREFIX = /^[0-9a-f]{2}$/;
+const REST = /^[0-9a-f]{62}$/;
 
 /** An artifact store in a local (or shared) folder. */
 export class FsArtifactStore implements ArtifactStore {
@@ -56,7 +61,7 @@ export class FsArtifactStore implements ArtifactStore {
 
   async #putBytes(hash: string, bytes: Uint8Array): Promise<string> {
     const target = this.pathOf(hash);
-    if (await isFile(target)) return hash;
+    if ((await isFile(target)) && (await touch(target))) return hash;
     const temp = await this.#tempFile();
     try {
       const handle = await fsp.open(temp, 'wx');
@@ -193,6 +198,22 @@ export class FsArtifactStore implements ArtifactStore {
     }
   }
 
+  /**
+   * The hashes of the artifacts held, sorted. Files in `tmp/` (writes under
+   * way, or left by a crash) and anything else that is not named by a hash
+   * are not artifacts.
+   */
+  async list(): Promise<string[]> {
+    const hashes: string[] = [];
+    for (const dir of await entries(this.location)) {
+      if (!dir.isDirectory() || !PREFIX.test(dir.name)) continue;
+      for (const file of await entries(path.join(this.location, dir.name))) {
+        if (file.isFile() && REST.test(file.name)) hashes.push(dir.name + file.name);
+      }
+    }
+    return hashes.sort();
+  }
+
   /** A new, unused path in `<root>/tmp/`. */
   async #tempFile(): Promise<string> {
     await fsp.mkdir(this.#tmp, { recursive: true });
@@ -214,7 +235,7 @@ export function openFsArtifactStore(root: string): FsArtifactStore {
 /** Moves a finished temp file to its hash's path, or drops it when that is already there. */
 async function commit(temp: string, target: string): Promise<void> {
   await fsp.mkdir(path.dirname(target), { recursive: true });
-  if (await isFile(target)) {
+  if ((await isFile(target)) && (await touch(target))) {
     await fsp.rm(temp, { force: true });
     return;
   }
@@ -234,6 +255,31 @@ async function discard(file: string, ino: number): Promise<void> {
     if ((await fsp.stat(file)).ino === ino) await fsp.unlink(file);
   } catch (error) {
     if (!isAbsent(error)) throw error;
+  }
+}
+
+/**
+ * Gives an artifact that was put again the time of now; false when it is
+ * gone meanwhile (deleted by a collector), so that it is written afresh.
+ */
+async function touch(file: string): Promise<boolean> {
+  const now = new Date();
+  try {
+    await fsp.utimes(file, now, now);
+    return true;
+  } catch (error) {
+    // Another user's file (EPERM): it is there, which is what counts.
+    return !isAbsent(error);
+  }
+}
+
+/** The entries of a folder; none when it does not exist. */
+async function entries(dir: string): Promise<fs.Dirent[]> {
+  try {
+    return await fsp.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (isAbsent(error)) return [];
+    throw error;
   }
 }
 

@@ -5,7 +5,8 @@
  * written, each task's record folded as they arrive, counts by state. A
  * writer applies each event at once, so everything is visible before
  * `flush()` is even called, and a batch is trivially atomic; `openRun`
- * checks a claim and resumes in one synchronous step, hence atomically.
+ * checks a claim and resumes in one synchronous step, hence atomically,
+ * and so do `clearCache` and `deleteRuns`.
  */
 
 import {
@@ -18,17 +19,24 @@ import { STATE_NAMES } from '../vocabulary/state.ts';
 import { attemptsOf } from './attempts.ts';
 import { activeMs, readState, sessionSpan } from './liveness.ts';
 import {
+  addArtifactHashes,
   addEvent,
   copyResult,
+  forgetKeys,
   isNewer,
   MemoryRunWriter,
   type MemRun,
   type MemTask,
   newer,
   taskEvents,
+  unindex,
 } from './memory-run.ts';
+import { checkClearCache, checkDeleteRuns, checkExceptRuns, endOf } from './run-cleanup.ts';
 import type {
+  ArtifactHashesOptions,
   AttemptRecord,
+  ClearCacheOptions,
+  DeleteRunsOptions,
   EventQuery,
   LogQuery,
   RunInfo,
@@ -251,6 +259,47 @@ export class MemoryRunStore implements RunStore {
     const run = this.#runs.get(runId);
     if (run === undefined) throw new RunNotFoundError(runId, this.location);
     run.cancelRequested = reason;
+  }
+
+  clearCache(options?: ClearCacheOptions): number {
+    this.#open();
+    const before = checkClearCache(options);
+    let forgotten = 0;
+    for (const run of this.#runs.values()) {
+      if (before === undefined || run.info.startedAt < before) {
+        forgotten += forgetKeys(run, this.#cacheIndex);
+      }
+    }
+    return forgotten;
+  }
+
+  deleteRuns(options: DeleteRunsOptions): string[] {
+    this.#open();
+    const { endedBefore, dryRun } = checkDeleteRuns(options);
+    const doomed = [...this.#runs.values()]
+      .filter((run) => {
+        if (run.writer !== undefined) return false;
+        const end = endOf(this.#state(run), run.endedAt, run.lastActiveAt);
+        return end !== undefined && end < endedBefore;
+      })
+      .sort((a, b) => newer(b, a));
+    if (!dryRun) {
+      for (const run of doomed) {
+        this.#runs.delete(run.info.id);
+        unindex(run, this.#cacheIndex);
+      }
+    }
+    return doomed.map((run) => run.info.id);
+  }
+
+  artifactHashes(options?: ArtifactHashesOptions): string[] {
+    this.#open();
+    const except = checkExceptRuns(options);
+    const hashes = new Set<string>();
+    for (const run of this.#runs.values()) {
+      if (!except.has(run.info.id)) addArtifactHashes(run, hashes);
+    }
+    return [...hashes].sort();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

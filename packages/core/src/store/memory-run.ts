@@ -4,8 +4,8 @@
  * (an event's `seq` is its index + 1, a task's events are chained through
  * `prev`), each task's record folded as its events arrive (`task-fold.ts`),
  * and the counts by state of the latest session's tasks kept as they
- * change; and the writer, which applies each event at once and notes when
- * the run was last active.
+ * change; the writer, which applies each event at once and notes when
+ * the run was last active; and the upkeep of a run's cache keys.
  */
 import { describeValue } from '../errors/base.ts';
 import { RunStoreInputError } from '../errors/store.ts';
@@ -207,4 +207,42 @@ export class MemoryRunWriter implements RunWriter {
 export function isNewer(run: MemRun, id: number, than: { run: MemRun; id: number }): boolean {
   if (run !== than.run) return run.key > than.run.key;
   return id > than.id;
+}
+
+/** Forgets the cache keys of the run's tasks (and its entries in the cache index); returns how many it had. */
+export function forgetKeys(run: MemRun, cacheIndex: Map<string, MemRun[]>): number {
+  let forgotten = 0;
+  for (const id of run.ids) {
+    const task = run.tasks[id]!;
+    if (task.cacheKey === undefined) continue;
+    unindexKey(cacheIndex, task.cacheKey, run);
+    task.cacheKey = undefined;
+    forgotten++;
+  }
+  return forgotten;
+}
+
+/** Takes a deleted run out of the cache index. */
+export function unindex(run: MemRun, cacheIndex: Map<string, MemRun[]>): void {
+  for (const id of run.ids) {
+    const key = run.tasks[id]!.cacheKey;
+    if (key !== undefined) unindexKey(cacheIndex, key, run);
+  }
+}
+
+function unindexKey(cacheIndex: Map<string, MemRun[]>, key: string, run: MemRun): void {
+  const runs = cacheIndex.get(key);
+  const i = runs?.indexOf(run) ?? -1;
+  if (i < 0) return;
+  runs!.splice(i, 1);
+  if (runs!.length === 0) cacheIndex.delete(key);
+}
+
+/** Adds the hashes of the run's results stored as artifacts (its tasks' and its own). */
+export function addArtifactHashes(run: MemRun, into: Set<string>): void {
+  if (run.result?.kind === 'artifact') into.add(run.result.hash);
+  for (const id of run.ids) {
+    const result = run.tasks[id]!.result;
+    if (result?.kind === 'artifact') into.add(result.hash);
+  }
 }

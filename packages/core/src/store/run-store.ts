@@ -60,6 +60,26 @@
  * - `findCached(key)` returns the newest succeeded or cached task recorded
  *   with that cache key and a result, from any run: of the run opened last,
  *   the highest task id.
+ * - `clearCache({ before })` forgets the cache keys of the tasks recorded in
+ *   the runs that started (`startedAt`) before `before` (epoch ms; every run
+ *   when it is left out): `findCached` no longer finds them and their
+ *   records' `cacheKey` reads undefined; their results, records and events
+ *   stay. It returns how many task records lost their key. It applies to
+ *   what is recorded when it is called, runs being written included; what a
+ *   writer records after it (a SQLite writer's queued results too) keeps its key.
+ * - `deleteRuns({ endedBefore })` deletes every run that is not running and
+ *   ended before `endedBefore` (epoch ms): `succeeded`, `failed` and
+ *   `cancelled` runs by their `endedAt`, `interrupted` ones by their
+ *   `lastActiveAt`. A run that reads as `running` (its process alive, or on
+ *   another host) and a run with a writer open in this store object are
+ *   never deleted. A deleted run is gone with everything recorded of it
+ *   (tasks, results, events, logs) from every query, all of it or none of it
+ *   (one transaction for SQLite). It returns the deleted runs' ids, oldest
+ *   (`startedAt`) first; with `dryRun`, the ids it would delete, deleting nothing.
+ * - `artifactHashes({ exceptRuns })` returns the distinct artifact hashes the
+ *   store's records reference (tasks' and runs' results stored as
+ *   artifacts), sorted, not counting the runs named in `exceptRuns`: what
+ *   garbage collection of the artifact store must keep.
  * - `[Symbol.asyncDispose]()` closes open writers (flushing) and the store; idempotent.
  */
 import type { SerializedError } from '../errors/base.ts';
@@ -247,6 +267,32 @@ export interface RunStore extends AsyncDisposable {
   ): { readonly runId: string; readonly taskId: number; readonly result: StoredResult } | undefined;
   /** Asks a run (in another process) to cancel; it sees the request within a second. */
   requestCancel(runId: string, reason: string): void;
+  /**
+   * Forgets the cache keys of the tasks of runs started before `before`
+   * (all runs without it); returns how many task records lost their key.
+   */
+  clearCache(options?: ClearCacheOptions): number;
+  /** Deletes the runs that ended before `endedBefore` (never a running one); returns their ids, oldest first. */
+  deleteRuns(options: DeleteRunsOptions): string[];
+  /** The distinct artifact hashes the records reference, sorted (for garbage collection). */
+  artifactHashes(options?: ArtifactHashesOptions): string[];
+}
+
+export interface ClearCacheOptions {
+  /** Only runs that started before this time (epoch ms). @default every run */
+  readonly before?: number;
+}
+
+export interface DeleteRunsOptions {
+  /** Runs that ended (interrupted ones: were last active) before this time (epoch ms). */
+  readonly endedBefore: number;
+  /** Only say which runs would be deleted. @default false */
+  readonly dryRun?: boolean;
+}
+
+export interface ArtifactHashesOptions {
+  /** Runs whose records are not counted (the ones a dry run of `deleteRuns` named). @default none */
+  readonly exceptRuns?: readonly string[];
 }
 
 export type { TaskEvent };

@@ -18,6 +18,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWeftError, serializeError } from '../errors/base.ts';
 import { ArtifactMissingError, InvalidArtifactHashError } from '../errors/store.ts';
 import type { ArtifactStore } from '../store/artifact-store.ts';
+import { listContract } from './artifact-store-contract/list.ts';
 
 export interface ArtifactStoreContractOptions {
   /** Names the suite in test reports (`artifact store contract: <name>`). */
@@ -318,6 +319,8 @@ export function runArtifactStoreContract({
         expect(new TextDecoder().decode(await store.get(hash))).toBe('again');
       });
     });
+
+    listContract(newStore, out);
 
     describe('verify', () => {
       it('get with verify returns intact content', async () => {

@@ -8,6 +8,8 @@
 import { afterEach, describe } from 'vitest';
 import type { RunStore } from '../store/run-store.ts';
 import { cacheContract } from './run-store-contract/cache.ts';
+import { clearCacheContract } from './run-store-contract/clear-cache.ts';
+import { deleteRunsContract } from './run-store-contract/delete-runs.ts';
 import { eventsContract } from './run-store-contract/events.ts';
 import type { StoreContext } from './run-store-contract/helpers.ts';
 import { interruptedContract } from './run-store-contract/interrupted.ts';
@@ -69,6 +71,8 @@ export function runRunStoreContract({ name, create, reopen }: RunStoreContractOp
     interruptedContract(context);
     runResultContract(context);
     cacheContract(context);
+    clearCacheContract(context);
+    deleteRunsContract(context);
     lifecycleContract(context);
   });
 }

@@ -56,6 +56,15 @@ export class SqliteQueries {
     addRunFunctions(db);
   }
 
+  /**
+   * Forgets the run keys it remembered, after runs were deleted: their keys
+   * may be given again. (Another store object's are put right when it next
+   * reads the run's record, `run` or `runs`.)
+   */
+  forget(): void {
+    this.#keys.clear();
+  }
+
   /** The run's key, when it is recorded. */
   key(runId: string): number | undefined {
     let key = this.#keys.get(runId);
@@ -81,21 +90,29 @@ export class SqliteQueries {
     }
     const sql = `SELECT ${RUN_COLUMNS} FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY started_at DESC, key DESC LIMIT ? OFFSET ?`;
-    return (this.all(sql, ...args, q.limit, q.offset) as RunRow[]).map(runRecord);
+    return (this.all(sql, ...args, q.limit, q.offset) as RunRow[]).map((row) => this.#seen(row));
   }
 
   run(idOrPrefix: string): RunRecord | undefined {
     if (typeof idOrPrefix !== 'string' || idOrPrefix.length === 0) return undefined;
     const one = `SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`;
     const exact = this.get(one, idOrPrefix) as RunRow | undefined;
-    if (exact !== undefined) return runRecord(exact);
+    if (exact !== undefined) return this.#seen(exact);
+    // Deleted (by another store object, maybe): its key may belong to another run by now.
+    this.#keys.delete(idOrPrefix);
     // Ids with the prefix sort right after it: one match is unique if the next one differs.
     const next = this.all('SELECT id FROM runs WHERE id > ? ORDER BY id LIMIT 2', idOrPrefix) as {
       id: string;
     }[];
     const matches = next.filter((r) => r.id.startsWith(idOrPrefix));
     if (matches.length !== 1) return undefined;
-    return runRecord(this.get(one, matches[0]!.id) as RunRow);
+    return this.#seen(this.get(one, matches[0]!.id) as RunRow);
+  }
+
+  /** A run's record, its key remembered as read now. */
+  #seen(row: RunRow): RunRecord {
+    this.#keys.set(row.id, row.key);
+    return runRecord(row);
   }
 
   tasks(runId: string, q: TaskQuery & CheckedPage): TaskRecord[] {
@@ -161,28 +178,18 @@ export class SqliteQueries {
     cacheKey: string,
   ): { runId: string; taskId: number; result: StoredResult } | undefined {
     // The newest row with the key: rows are keyed by run, then task, and
-    // runs are numbered in the order they started.
+    // runs are numbered in the order they started. The run's id is read
+    // with it, never remembered: a deleted run's key may be given again.
     const row = this.get(
-      `SELECT key, run_key, result_size, result, result_hash FROM tasks INDEXED BY tasks_cache_key
-       WHERE cache_key = ? AND state IN (3, 7) AND result_size >= 0
-       ORDER BY key DESC LIMIT 1`,
+      `SELECT t.key, t.run_key, r.id, t.result_size, t.result, t.result_hash
+       FROM tasks AS t INDEXED BY tasks_cache_key CROSS JOIN runs AS r ON r.key = t.run_key
+       WHERE t.cache_key = ? AND t.state IN (3, 7) AND t.result_size >= 0
+       ORDER BY t.key DESC LIMIT 1`,
       cacheKey,
-    ) as (ResultRow & { key: number; run_key: number }) | undefined;
+    ) as (ResultRow & { key: number; run_key: number; id: string }) | undefined;
     if (row === undefined) return undefined;
-    const runId = this.#runIdOf(row.run_key);
-    if (runId === undefined) return undefined;
-    return { runId, taskId: row.key - row.run_key * TASK_KEY_SPAN, result: storedResult(row)! };
-  }
-
-  readonly #runIds = new Map<number, string>();
-
-  #runIdOf(key: number): string | undefined {
-    let id = this.#runIds.get(key);
-    if (id === undefined) {
-      id = (this.get('SELECT id FROM runs WHERE key = ?', key) as { id: string } | undefined)?.id;
-      if (id !== undefined) this.#runIds.set(key, id);
-    }
-    return id;
+    const taskId = row.key - row.run_key * TASK_KEY_SPAN;
+    return { runId: row.id, taskId, result: storedResult(row)! };
   }
 
   /** The run's events (or logs: `types` only `log`), as the checked query asks. */

@@ -6,8 +6,9 @@
  *
  * Writes go through a worker thread (`write-worker.ts`) fed by each run's
  * writer (`writer.ts`) in compact batches, one transaction per batch; the
- * calling thread only encodes events. Queries (`queries.ts`) and `openRun`
- * (`open-run.ts`) use the calling thread's own connection. The schema is in
+ * calling thread only encodes events. Queries (`queries.ts`), `openRun`
+ * (`open-run.ts`) and the upkeep (`clearCache`, `deleteRuns`:
+ * `cleanup.ts`) use the calling thread's own connection. The schema is in
  * `schema.ts`, the per-task event encoding in `history.ts`.
  *
  * Disposing the store flushes its open writers and leaves their runs
@@ -26,8 +27,13 @@ import {
   RunStoreClosedError,
   RunStoreWriteError,
 } from '../../errors/store.ts';
+import { RunStoreCleanupError } from '../../errors/store-cleanup.ts';
+import { checkClearCache, checkDeleteRuns, checkExceptRuns } from '../run-cleanup.ts';
 import type {
+  ArtifactHashesOptions,
   AttemptRecord,
+  ClearCacheOptions,
+  DeleteRunsOptions,
   EventQuery,
   LogQuery,
   RunInfo,
@@ -51,6 +57,7 @@ import {
   checkTaskQuery,
 } from '../run-store-errors.ts';
 import { WriteChannel } from './channel.ts';
+import { clearKeys, deleteEnded, referencedHashes } from './cleanup.ts';
 import { recordOpen } from './open-run.ts';
 import { SqliteQueries } from './queries.ts';
 import { openDatabase } from './schema.ts';
@@ -205,6 +212,44 @@ export class SqliteRunStore implements RunStore {
       throw new RunStoreWriteError(this.location, runId, (error as Error).message);
     }
     if (Number(changes) === 0) throw new RunNotFoundError(runId, this.location);
+  }
+
+  clearCache(options?: ClearCacheOptions): number {
+    this.#open();
+    const before = checkClearCache(options);
+    try {
+      return clearKeys(this.#db, before);
+    } catch (error) {
+      throw new RunStoreCleanupError(
+        this.location,
+        'clearing the cache',
+        (error as Error).message,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  deleteRuns(options: DeleteRunsOptions): string[] {
+    this.#open();
+    const { endedBefore, dryRun } = checkDeleteRuns(options);
+    // A writer being closed stays in #writers until the worker has written its end.
+    const writing = new Set(this.#writers.keys());
+    try {
+      return deleteEnded(this.#db, endedBefore, writing, dryRun);
+    } catch (error) {
+      throw new RunStoreCleanupError(this.location, 'deleting runs', (error as Error).message, {
+        cause: error,
+      });
+    } finally {
+      if (!dryRun) this.#queries.forget();
+    }
+  }
+
+  artifactHashes(options?: ArtifactHashesOptions): string[] {
+    this.#open();
+    return referencedHashes(this.#db, checkExceptRuns(options));
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -46,6 +46,7 @@ export {
   startRun,
 } from './frontends/futures/run.ts';
 export { type Futurable, type FuturableArgs, gather, submit } from './frontends/futures/submit.ts';
+export * as wfformat from './frontends/wfformat/index.ts';
 export { Graph } from './graph/graph.ts';
 export {
   type Disposing,

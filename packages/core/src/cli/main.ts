@@ -11,6 +11,7 @@ import { Command, CommanderError } from 'commander';
 import { weftVersion } from '../vocabulary/version.ts';
 import { registerCache } from './commands/cache.ts';
 import { registerCancel } from './commands/cancel.ts';
+import { registerExport } from './commands/export.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerLogs } from './commands/logs.ts';
 import { registerPluginCommands } from './commands/plugin-commands.ts';
@@ -31,6 +32,8 @@ Examples:
   $ weft resume 01jd3k                    # continue a run that stopped
   $ weft rerun 01jd3k --from-failure      # rerun only what failed
   $ weft graph pipeline.ts --format dot   # the graph, without running it
+  $ weft run montage.json --cores 16      # a WfFormat (WfCommons) instance
+  $ weft export 01jd3k > run.json         # a run as a WfFormat 1.5 instance
   $ weft cache clear --older-than 7d      # forget cached results of older runs
   $ weft prune --older-than 30d --dry-run # what deleting old runs would delete
 
@@ -57,6 +60,7 @@ export function buildProgram(done: (code: number) => void): Command {
   registerLogs(program, done);
   registerCancel(program, done);
   registerGraph(program, done);
+  registerExport(program, done);
   registerCache(program, done);
   registerPrune(program, done);
   registerPluginCommands(program, done);

@@ -87,6 +87,7 @@ export const BUILT_IN_COMMANDS: ReadonlySet<string> = new Set([
   'logs',
   'cancel',
   'graph',
+  'export',
   'cache',
   'prune',
   'help',

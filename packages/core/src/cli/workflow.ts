@@ -4,12 +4,17 @@
  * (called as `main(params)`), and its `params` export, when it is a
  * Standard Schema, validates the params given on the command line. A module
  * that cannot be imported for a reason a new project often hits gets an
- * error that says what to change.
+ * error that says what to change. A `.json` file is read as a WfFormat
+ * instance (WfCommons), whose workflow is its main and whose parameters
+ * (mode, time scale, cores, ...) are its schema.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { isWeftError } from '../errors/base.ts';
+import type { WfParams } from '../frontends/wfformat/settings.ts';
+import type { WfWorkflow } from '../frontends/wfformat/workflow.ts';
 import { UsageError } from './errors.ts';
 import { isStandardSchema, validateParams } from './params.ts';
 
@@ -19,6 +24,8 @@ export interface Workflow {
   readonly path: string;
   readonly main: (params: Record<string, unknown>) => unknown;
   readonly schema: StandardSchemaV1 | undefined;
+  /** For a WfFormat instance: its workflow (the instance, its plan). */
+  readonly wfformat?: WfWorkflow;
 }
 
 /** Imports the workflow at `file` (relative to the working directory). */
@@ -27,6 +34,7 @@ export async function loadWorkflow(file: string): Promise<Workflow> {
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UsageError(`workflow file not found: ${path}`);
   }
+  if (extname(path).toLowerCase() === '.json') return loadInstance(path);
   let module: Record<string, unknown>;
   try {
     module = await import(pathToFileURL(path).href);
@@ -44,6 +52,37 @@ export async function loadWorkflow(file: string): Promise<Workflow> {
     main: main as Workflow['main'],
     schema: isStandardSchema(module.params) ? module.params : undefined,
   };
+}
+
+/** A WfFormat instance as a workflow; a file that is not one, or a malformed one, is a usage error. */
+async function loadInstance(path: string): Promise<Workflow> {
+  const [{ readFile }, wf] = await Promise.all([
+    import('node:fs/promises'),
+    import('../frontends/wfformat/index.ts'),
+  ]);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${path} is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (!wf.looksLikeWfFormat(doc)) {
+    throw new UsageError(
+      `${path} is not a WfFormat instance (it has no schemaVersion and workflow): weft run takes a workflow module (.ts, .js) or a WfFormat instance (.json)`,
+    );
+  }
+  try {
+    const workflow = wf.workflowOf(await wf.parseInstance(doc, path), {}, path);
+    return {
+      path,
+      main: (params) => workflow(params as WfParams),
+      schema: wf.paramsSchema,
+      wfformat: workflow,
+    };
+  } catch (error) {
+    if (!isWeftError(error)) throw error;
+    throw new UsageError(error.message, { cause: error });
+  }
 }
 
 /**

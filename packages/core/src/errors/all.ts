@@ -74,6 +74,15 @@ export {
 export { RunStoreCleanupError } from './store-cleanup.ts';
 export { UsageError } from './usage.ts';
 export {
+  WfFormatExportError,
+  WfFormatInputMissingError,
+  WfFormatInstanceError,
+  type WfFormatPlace,
+  WfFormatReadError,
+  WfFormatSchemaError,
+  WfFormatVersionError,
+} from './wfformat.ts';
+export {
   FutureIdPendingError,
   ModuleChangedError,
   PoolClosedError,

@@ -67,6 +67,14 @@ import {
 import { RunStoreCleanupError } from './store-cleanup.ts';
 import { UsageError } from './usage.ts';
 import {
+  WfFormatExportError,
+  WfFormatInputMissingError,
+  WfFormatInstanceError,
+  WfFormatReadError,
+  WfFormatSchemaError,
+  WfFormatVersionError,
+} from './wfformat.ts';
+import {
   FutureIdPendingError,
   ModuleChangedError,
   PoolClosedError,
@@ -184,4 +192,26 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
   WEFT_ARTIFACT_MISSING: entry(ArtifactMissingError, 'an artifact is not in the store'),
   // The weft command
   WEFT_USAGE: entry(UsageError, 'a bad command line, a missing file or workflow'),
+  // WfFormat (WfCommons) instances
+  WEFT_WFFORMAT_READ: entry(WfFormatReadError, 'a WfFormat file cannot be read or is not JSON'),
+  WEFT_WFFORMAT_VERSION: entry(
+    WfFormatVersionError,
+    'a WfFormat file has no schemaVersion, or one weft does not read',
+  ),
+  WEFT_WFFORMAT_SCHEMA: entry(
+    WfFormatSchemaError,
+    "a WfFormat instance breaks its version's JSON schema",
+  ),
+  WEFT_WFFORMAT_INSTANCE: entry(
+    WfFormatInstanceError,
+    'a WfFormat instance is malformed beyond its schema (unknown parent, duplicate id, cycle)',
+  ),
+  WEFT_WFFORMAT_EXPORT: entry(
+    WfFormatExportError,
+    'a run cannot be written as a WfFormat instance',
+  ),
+  WEFT_WFFORMAT_INPUT_MISSING: entry(
+    WfFormatInputMissingError,
+    'in files mode, a task of a WfFormat instance lacks an input file',
+  ),
 });

@@ -1,12 +1,14 @@
 /**
  * @module
- * How results are kept between runs: structured serialization (`node:v8`,
- * the same as between threads and processes), inline in the run store up to
+ * How results are kept between runs: structured serialization (`node:v8`'s
+ * format, the same as between threads and processes; plain data written by
+ * `plain-serializer.ts`, faster), inline in the run store up to
  * a size, in the artifact store beyond it.
  */
 import { deserialize, serialize } from 'node:v8';
 import { hashFileSync } from '../util/hash.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { serializePlain } from './plain-serializer.ts';
 import type { StoredResult } from './run-store.ts';
 
 /** Results whose serialized form is larger than this go to the artifact store. @default 64 KiB */
@@ -28,7 +30,7 @@ export function encodeResult(value: unknown): Uint8Array | undefined {
   if (value === true) return TRUE;
   if (value === false) return FALSE;
   try {
-    return serialize(value);
+    return serializePlain(value) ?? serialize(value);
   } catch {
     return undefined;
   }

@@ -9,6 +9,7 @@
  */
 
 import { CancelledError, formatTask, TimeoutError } from '../errors/run.ts';
+import type { TaskEvent } from '../events/events.ts';
 import type { NodeGraph } from '../vocabulary/node.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
 import {
@@ -138,15 +139,14 @@ export class Scheduler extends TaskLifecycle {
     }
     this.waiting[id] = waiting;
     if (this.bus.active) {
-      this.bus.emit({
-        ...this.eventBase(id),
-        type: 'submitted',
-        parentId,
-        deps: [...deps],
-        ordinal,
-        argsHash,
-        requirements: task.options.requirements?.record,
-      });
+      const e = this.eventBase(id) as Record<string, unknown>;
+      e.type = 'submitted';
+      e.parentId = parentId;
+      e.deps = deps.slice();
+      e.ordinal = ordinal;
+      e.argsHash = argsHash;
+      e.requirements = task.options.requirements?.record;
+      this.bus.emit(e as unknown as TaskEvent);
     }
     if (recorded !== undefined && blockedBy < 0 && waiting === 0) {
       this.settleRecorded(id, recorded);

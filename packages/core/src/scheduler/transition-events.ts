@@ -30,36 +30,52 @@ export interface TransitionDetail {
   readonly worker?: string | undefined;
 }
 
+/**
+ * The event of a transition to `to`, made of `base` (a fresh object, its
+ * own: the event's fields are added to it rather than copied, one object
+ * per event).
+ */
 export function transitionEvent(
   base: TaskEventBase,
   to: number,
   detail: TransitionDetail | undefined,
 ): TaskEvent {
+  const e = base as unknown as Record<string, unknown>;
   switch (to) {
     case READY:
-      return { ...base, type: 'ready' };
+      e.type = 'ready';
+      break;
     case PENDING:
-      return {
-        ...base,
-        type: 'retrying',
-        error: serializeError(detail?.error),
-        delayMs: detail?.delayMs ?? 0,
-      };
+      e.type = 'retrying';
+      e.error = serializeError(detail?.error);
+      e.delayMs = detail?.delayMs ?? 0;
+      break;
     case RUNNING:
-      return detail?.worker === undefined
-        ? { ...base, type: 'started' }
-        : { ...base, type: 'started', worker: detail.worker };
+      e.type = 'started';
+      if (detail?.worker !== undefined) e.worker = detail.worker;
+      break;
     case SUCCEEDED:
-      return { ...base, type: 'succeeded' };
+      e.type = 'succeeded';
+      break;
     case CACHED:
-      return { ...base, type: 'cached', from: detail?.from, cacheKey: detail?.cacheKey };
+      e.type = 'cached';
+      e.from = detail?.from;
+      e.cacheKey = detail?.cacheKey;
+      break;
     case FAILED:
-      return { ...base, type: 'failed', error: serializeError(detail?.error) };
+      e.type = 'failed';
+      e.error = serializeError(detail?.error);
+      break;
     case UPSTREAM_FAILED:
-      return { ...base, type: 'upstream_failed', upstreamId: detail?.upstreamId ?? -1 };
+      e.type = 'upstream_failed';
+      e.upstreamId = detail?.upstreamId ?? -1;
+      break;
     case CANCELLED:
-      return { ...base, type: 'cancelled', reason: detail?.reason ?? 'cancelled' };
+      e.type = 'cancelled';
+      e.reason = detail?.reason ?? 'cancelled';
+      break;
     default:
       throw new InternalError(`no event for state ${to}`);
   }
+  return e as unknown as TaskEvent;
 }

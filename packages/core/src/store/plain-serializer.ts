@@ -47,6 +47,8 @@ const floatBytes = new Uint8Array(float.buffer);
 class Writer {
   buf = new Uint8Array(1 << 12);
   pos = 0;
+  /** The first object met; the set of them from the second on (one object cannot repeat). */
+  first: object | undefined;
   readonly seen = new Set<object>();
 
   reserve(n: number): void {
@@ -91,12 +93,23 @@ class Writer {
           this.byte(NULL);
           return true;
         }
-        if (depth >= MAX_DEPTH || this.seen.has(v)) return false;
-        this.seen.add(v);
+        if (depth >= MAX_DEPTH || !this.once(v)) return false;
         return Array.isArray(v) ? this.array(v, depth) : this.object(v, depth);
       default:
         return false; // bigint, symbol, function
     }
+  }
+
+  /** False when `o` was met before in this value. */
+  once(o: object): boolean {
+    if (this.first === undefined) {
+      this.first = o;
+      return true;
+    }
+    if (this.seen.size === 0) this.seen.add(this.first);
+    if (this.seen.has(o)) return false;
+    this.seen.add(o);
+    return true;
   }
 
   number(v: number): void {
@@ -163,20 +176,28 @@ class Writer {
   object(o: object, depth: number): boolean {
     const proto = Object.getPrototypeOf(o);
     if (proto !== Object.prototype && proto !== null) return false;
-    const keys = Object.keys(o);
+    // for-in walks own keys in V8's order without making an array; an
+    // enumerable key on Object.prototype (polluted) would join them: refused.
+    if (proto !== null && inheritsEnumerable()) return false;
     this.byte(BEGIN_OBJECT);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
+    let n = 0;
+    for (const key in o) {
       const c = key.charCodeAt(0);
       // Keys that are array indices are written as numbers by V8: leave them to it.
       if (c >= 0x30 && c <= 0x39) return false;
       this.string(key);
       if (!this.value((o as Record<string, unknown>)[key], depth + 1)) return false;
+      n++;
     }
     this.byte(END_OBJECT);
-    this.varint(keys.length);
+    this.varint(n);
     return true;
   }
+}
+
+function inheritsEnumerable(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
 }
 
 function varintSize(n: number): number {
@@ -197,7 +218,19 @@ let busy = false;
  * when it is not plain data (then `v8.serialize` is the way).
  */
 export function serializePlain(value: unknown): Uint8Array | undefined {
-  if (busy) return undefined;
+  return writePlain(value) ? writer.buf.slice(0, writer.pos) : undefined;
+}
+
+/**
+ * `serializePlain` without the copy: a view of a buffer that the next call
+ * overwrites (for callers that copy the bytes at once).
+ */
+export function serializePlainView(value: unknown): Uint8Array | undefined {
+  return writePlain(value) ? writer.buf.subarray(0, writer.pos) : undefined;
+}
+
+function writePlain(value: unknown): boolean {
+  if (busy) return false;
   busy = true;
   const w = writer;
   w.pos = 0;
@@ -207,8 +240,9 @@ export function serializePlain(value: unknown): Uint8Array | undefined {
   try {
     ok = w.value(value, 0);
   } finally {
-    w.seen.clear();
+    w.first = undefined;
+    if (w.seen.size > 0) w.seen.clear();
     busy = false;
   }
-  return ok ? w.buf.slice(0, w.pos) : undefined;
+  return ok;
 }

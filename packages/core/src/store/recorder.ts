@@ -8,7 +8,7 @@
 
 import type { RunEvent } from '../events/events.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { encodeResult, INLINE_LIMIT } from './result-codec.ts';
+import { encodeResult, encodeResultView, INLINE_LIMIT } from './result-codec.ts';
 import type { RunState, RunWriter, StoredResult } from './run-store.ts';
 
 /** What the recorder reads of the run. */
@@ -45,13 +45,14 @@ export class RunRecorder {
 
   #recordResult(id: number): void {
     const key = this.#host.cacheKeyOf(id);
-    const bytes = encodeResult(this.#host.resultOf(id));
-    if (bytes === undefined || bytes.length <= INLINE_LIMIT || this.#artifacts === undefined) {
-      this.#writer.result(id, bytes && { kind: 'inline', bytes }, key);
+    // A view the writer copies at once; kept past this call, it is copied here.
+    const view = encodeResultView(this.#host.resultOf(id));
+    if (view === undefined || view.length <= INLINE_LIMIT || this.#artifacts === undefined) {
+      this.#writer.result(id, view && { kind: 'inline', bytes: view }, key);
       return;
     }
-    const size = bytes.length;
-    const put = this.#artifacts.put(bytes).then(
+    const size = view.length;
+    const put = this.#artifacts.put(view.slice()).then(
       (hash) => this.#writer.result(id, { kind: 'artifact', hash, size }, key),
       (error: unknown) => {
         this.#error ??= error;

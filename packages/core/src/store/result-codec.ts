@@ -8,7 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { hashFileSync } from '../util/hash.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-import { serializePlain } from './plain-serializer.ts';
+import { serializePlain, serializePlainView } from './plain-serializer.ts';
 import type { StoredResult } from './run-store.ts';
 
 /** Results whose serialized form is larger than this go to the artifact store. @default 64 KiB */
@@ -31,6 +31,22 @@ export function encodeResult(value: unknown): Uint8Array | undefined {
   if (value === false) return FALSE;
   try {
     return serializePlain(value) ?? serialize(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `encodeResult` for a caller that copies the bytes at once: they may be a
+ * view of a buffer that the next call overwrites.
+ */
+export function encodeResultView(value: unknown): Uint8Array | undefined {
+  if (value === undefined) return UNDEFINED;
+  if (value === null) return NULL;
+  if (value === true) return TRUE;
+  if (value === false) return FALSE;
+  try {
+    return serializePlainView(value) ?? serialize(value);
   } catch {
     return undefined;
   }

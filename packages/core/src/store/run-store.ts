@@ -236,7 +236,10 @@ export interface RunWriter {
   /** The session this writer records (1 for a new run). */
   readonly session: number;
   event(event: RunEvent): void;
-  /** The result (and cache key) of a task that succeeded or was cached. */
+  /**
+   * The result (and cache key) of a task that succeeded or was cached.
+   * Inline bytes are copied before it returns: the caller may reuse them.
+   */
   result(taskId: number, result: StoredResult | undefined, cacheKey: string | undefined): void;
   /** Resolves once everything queued so far can be read back. */
   flush(): Promise<void>;

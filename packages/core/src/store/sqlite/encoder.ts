@@ -245,7 +245,7 @@ export class BatchEncoder {
   }
 
   /** The batch as a message for the worker (with the buffers to transfer); a new batch starts. */
-  take(key: number): { message: BatchMessage; transfer: ArrayBuffer[] } {
+  take(key: number, flush: boolean): { message: BatchMessage; transfer: ArrayBuffer[] } {
     const bytes = this.#bytes?.subarray(0, this.#nb);
     const transfer: ArrayBuffer[] = [this.#ints.buffer, this.#times.buffer];
     if (bytes !== undefined) transfer.push(bytes.buffer as ArrayBuffer);
@@ -260,6 +260,7 @@ export class BatchEncoder {
       strs: this.#strs,
       names: this.#newNames,
       bytes,
+      flush,
     };
     this.#ints = new Int32Array(INTS);
     this.#times = new Float64Array(TIMES);

@@ -71,6 +71,8 @@ export interface BatchMessage {
   readonly strs: readonly string[];
   readonly names: readonly string[];
   readonly bytes: Uint8Array | undefined;
+  /** Write every parked task of the run too (`flush()`, or the process exits). */
+  readonly flush: boolean;
 }
 
 /** Start writing run `key` (its row is committed): load its counters and the session's first task. */

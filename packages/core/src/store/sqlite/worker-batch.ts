@@ -1,10 +1,12 @@
 /**
  * @module
- * What the write worker does with one batch, in one transaction: it numbers
- * the events (`seq`, continuing the run's), groups them by task, and writes
+ * What the write worker does with one batch, in one transaction: it parks
+ * the tasks that may wait (`parked.ts`: no row yet, only submitted, ready
+ * or started), numbers the rest of the events (`seq`, continuing the run's;
+ * parked events written now first), groups them by task, and writes
  * - one row per touched task (a multi-row upsert, 100 rows a statement):
- *   the task's events in this batch appended to its `history` as one
- *   fragment, the new state, name and label when submitted, the result;
+ *   the task's events appended to its `history` as one fragment, the new
+ *   state, name and label when submitted, the result;
  * - the logs and run events (multi-row inserts);
  * - the batch's seq range and touched task ids (`batches`);
  * - the run's last seq, counts by state (of the session's tasks) and the
@@ -12,88 +14,45 @@
  */
 
 import type { SQLInputValue } from 'node:sqlite';
-import { InternalError } from '../../errors/run.ts';
-import { RunStoreInputError } from '../../errors/store.ts';
-import { PENDING } from '../../vocabulary/state.ts';
-import { STATE_AFTER } from '../task-fold.ts';
-import type { ByteWriter } from './history.ts';
+import { PENDING, READY, RUNNING } from '../../vocabulary/state.ts';
+import { LOG_ENTRY, scan, scratch } from './batch-scan.ts';
 import {
   type BatchMessage,
-  C_CACHED,
-  C_LOG,
-  C_RESULT,
-  C_RETRYING,
   C_RUN_FINISHED,
-  C_RUN_STARTED,
-  C_STARTED,
   C_SUBMITTED,
-  C_UPSTREAM_FAILED,
   type CloseMessage,
   FINAL_STATES,
   LEVELS,
-  RESULT_ARTIFACT,
-  RESULT_INLINE,
-  TASK_HEAD,
-  TASK_TAIL,
-  TASK_TYPES,
 } from './protocol.ts';
+import { encodeEvent, resultColumns } from './task-row.ts';
 import { ABSENT, type RunSlot, type WorkerDb } from './worker-db.ts';
 
 const EMPTY = new Uint8Array(0);
-const STATE_OF_CODE = TASK_TYPES.map((type) => STATE_AFTER[type]);
 
 /**
- * Scratch space of a batch, reused: per event (in the batch's order) its
- * position in `ints` and `times`, its seq and the next event of its task;
- * per touched task (in first-touch order) its id, states before and after
- * (ABSENT: none), its first and last events, and the positions in `ints`
- * of its first task event, last submitted and last result (-1: none).
+ * What a write does with parked tasks (`parked.ts`) besides parking new
+ * ones: nothing; write those due at this tick (and park nothing); write
+ * them all (and park nothing: a flush, close or release).
  */
-class Scratch {
-  size = 0;
-  evPos = new Int32Array(0);
-  evTime = new Int32Array(0);
-  evSeq = new Float64Array(0);
-  evNext = new Int32Array(0);
-  id = new Int32Array(0);
-  prior = new Uint8Array(0);
-  state = new Uint8Array(0);
-  head = new Int32Array(0);
-  tail = new Int32Array(0);
-  first = new Int32Array(0);
-  submitted = new Int32Array(0);
-  result = new Int32Array(0);
-  resultTime = new Int32Array(0);
+export type Unpark = 'none' | 'due' | 'all';
 
-  reserve(n: number): void {
-    if (n <= this.size) return;
-    this.size = Math.max(n, this.size * 2, 1 << 14);
-    const m = this.size;
-    this.evPos = new Int32Array(m);
-    this.evTime = new Int32Array(m);
-    this.evSeq = new Float64Array(m);
-    this.evNext = new Int32Array(m);
-    this.id = new Int32Array(m);
-    this.prior = new Uint8Array(m);
-    this.state = new Uint8Array(m);
-    this.head = new Int32Array(m);
-    this.tail = new Int32Array(m);
-    this.first = new Int32Array(m);
-    this.submitted = new Int32Array(m);
-    this.result = new Int32Array(m);
-    this.resultTime = new Int32Array(m);
-  }
-}
-
-const scratch = new Scratch();
-
-/** Writes one batch of run `run` in one transaction. */
-export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
-  for (const name of m.names) run.names.push(name);
-  const { ints, times, strs } = m;
-  const batch = ++run.batchNo;
+/**
+ * Writes one batch of run `run` in one transaction (`m` undefined: only
+ * parked tasks, as `unpark` says).
+ */
+export function writeBatch(
+  w: WorkerDb,
+  run: RunSlot,
+  m: BatchMessage | undefined,
+  unpark: Unpark,
+): void {
+  const parked = run.parked;
   const x = scratch;
-  x.reserve(m.nt);
+  if (m !== undefined) for (const name of m.names) run.names.push(name);
+  const due = unpark === 'all' ? parked.all() : unpark === 'due' ? parked.due() : [];
+  if (m === undefined && due.length === 0) return;
+  const batch = ++run.batchNo;
+  x.reserve((m?.nt ?? 0) + due.length);
   let touched = 0;
   /** The slot of task `id` in this batch, added on its first touch. */
   const touch = (id: number): number => {
@@ -109,36 +68,66 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
     x.first[k] = -1;
     x.submitted[k] = -1;
     x.result[k] = -1;
+    x.other[k] = 0;
+    x.park[k] = 0;
     return k;
   };
-  const logRows: SQLInputValue[] = [];
-  const runRows: SQLInputValue[] = [];
+  const ne = m === undefined ? 0 : scan(run, m, touch);
+  for (const id of due) touch(id);
+
+  // Park what may be (no row yet, only submitted, ready or started, no result), hold the rest.
+  const h = m === undefined ? -1 : parked.hold(m);
+  for (let k = 0; k < touched; k++) {
+    const id = x.id[k]!;
+    const e = parked.entryOf[id]! - 1;
+    if (
+      unpark === 'none' &&
+      x.head[k]! >= 0 &&
+      x.other[k] === 0 &&
+      x.result[k]! < 0 &&
+      x.prior[k] === ABSENT
+    ) {
+      x.park[k] = 1;
+      x.held[k] = e;
+      continue;
+    }
+    x.held[k] = e;
+    if (e >= 0 && x.head[k]! < 0) x.state[k] = heldState(parked.msg, e);
+  }
+  writeReferenced(run, m, touch, touched);
+  for (let k = 0; k < touched; k++) {
+    if (x.park[k] === 0) continue;
+    const entry = x.held[k]! >= 0 ? x.held[k]! : parked.entry(x.id[k]!);
+    for (let v = x.head[k]!; v >= 0; v = x.evNext[v]!) {
+      parked.add(entry, m!.ints[x.evPos[v]!]!, h, x.evPos[v]!, x.evTime[v]!);
+    }
+    x.held[k] = -1;
+  }
+
+  // Seqs: parked events written now first (by task id: a parent and the
+  // tasks a task depends on come before it), then the batch's own.
   const firstSeq = run.lastSeq + 1;
   let seq = run.lastSeq;
-  let p = 0;
-  let t = 0;
-  let ne = 0;
-  while (p < m.ni) {
-    const code = ints[p]!;
-    if (code <= C_CACHED) {
-      const k = touch(ints[p + 1]!);
-      x.evPos[ne] = p;
-      x.evTime[ne] = t;
-      x.evSeq[ne] = ++seq;
-      x.evNext[ne] = -1;
-      if (x.head[k]! < 0) {
-        x.head[k] = ne;
-        x.first[k] = p;
-      } else x.evNext[x.tail[k]!] = ne;
-      x.tail[k] = ne++;
-      x.state[k] = STATE_OF_CODE[code]!;
-      if (code === C_SUBMITTED) {
-        x.submitted[k] = p;
-        p += ints[p + 9]!;
-      }
-      p += TASK_HEAD + TASK_TAIL[code]!;
-      t += code === C_RETRYING ? 2 : 1;
-    } else if (code === C_LOG) {
+  const held: number[] = [];
+  for (let k = 0; k < touched; k++) if (x.park[k] === 0 && x.held[k]! >= 0) held.push(k);
+  held.sort((a, b) => x.id[a]! - x.id[b]!);
+  for (const k of held) {
+    const e = x.held[k]!;
+    x.heldSeq[k] = seq + 1;
+    for (let at = 3 * e; at < 3 * e + 3; at++) if (parked.msg[at]! >= 0) seq++;
+  }
+  const logRows: SQLInputValue[] = [];
+  const runRows: SQLInputValue[] = [];
+  for (let i = 0; i < ne; i++) {
+    const slot = x.evSlot[i]!;
+    if (slot >= 0) {
+      if (x.park[slot] === 0) x.evSeq[i] = ++seq;
+      continue;
+    }
+    const { ints, times, strs } = m!;
+    const p = x.evPos[i]!;
+    const t = x.evTime[i]!;
+    if (slot === LOG_ENTRY) {
       const fields = ints[p + 5]!;
       logRows.push(
         run.key,
@@ -148,27 +137,11 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
         LEVELS[ints[p + 3]!]!,
         strs[ints[p + 4]!]!,
       );
-      logRows.push(fields < 0 ? null : strs[fields]!, times[t++]!);
-      p += 6;
-    } else if (code === C_RUN_STARTED || code === C_RUN_FINISHED) {
-      const finished = code === C_RUN_FINISHED;
-      runRows.push(run.key, ++seq, finished ? 'run_finished' : 'run_started');
-      runRows.push(finished ? FINAL_STATES[ints[p + 1]!]! : null, times[t++]!);
-      p += finished ? 2 : 1;
-    } else if (code === C_RESULT) {
-      const id = ints[p + 1]!;
-      const seen = id < run.states.length && run.stamp[id] === batch && x.head[run.slot[id]!]! >= 0;
-      if (!seen && (id >= run.states.length || run.states[id] === ABSENT)) {
-        throw new RunStoreInputError(
-          `result() for task ${id}, which run ${run.runId} never submitted`,
-        );
-      }
-      const k = touch(id);
-      x.result[k] = p;
-      x.resultTime[k] = t++;
-      p += 6;
+      logRows.push(fields < 0 ? null : strs[fields]!, times[t]!);
     } else {
-      throw new InternalError(`a batch of run ${run.runId} has an unknown record (code ${code})`);
+      const finished = ints[p] === C_RUN_FINISHED;
+      runRows.push(run.key, ++seq, finished ? 'run_finished' : 'run_started');
+      runRows.push(finished ? FINAL_STATES[ints[p + 1]!]! : null, times[t]!);
     }
   }
 
@@ -176,124 +149,154 @@ export function writeBatch(w: WorkerDb, run: RunSlot, m: BatchMessage): void {
   const first = run.firstTask;
   const ids = new DataView(new ArrayBuffer(touched * 4));
   let nIds = 0;
-  w.transaction(() => {
-    const h = w.history;
-    const tasks = w.tasks;
-    const c = tasks.chunk;
-    for (let k = 0; k < touched; k++) {
-      const id = x.id[k]!;
-      const prior = x.prior[k]!;
-      const state = x.state[k]!;
-      let fragment: Uint8Array = EMPTY;
-      if (x.head[k]! >= 0) {
-        ids.setInt32(4 * nIds++, id, true);
-        h.pos = 0;
-        for (let e = x.head[k]!; e >= 0; e = x.evNext[e]!) {
-          encodeEvent(h, m, x.evPos[e]!, x.evTime[e]!, x.evSeq[e]!, e === x.head[k]);
+  try {
+    w.transaction(() => {
+      const hw = w.history;
+      const tasks = w.tasks;
+      const c = tasks.chunk;
+      for (let k = 0; k < touched; k++) {
+        if (x.park[k] === 1) continue;
+        const id = x.id[k]!;
+        const prior = x.prior[k]!;
+        const state = x.state[k]!;
+        const e = x.held[k]!;
+        // Where the task's submitted record is (this batch or a parked one), and its first event.
+        let subM: BatchMessage | undefined;
+        let subP = -1;
+        let firstM: BatchMessage | undefined;
+        let firstP = -1;
+        let fragment: Uint8Array = EMPTY;
+        if (e >= 0 || x.head[k]! >= 0) {
+          ids.setInt32(4 * nIds++, id, true);
+          hw.pos = 0;
+          let start = true;
+          let s = x.heldSeq[k]!;
+          for (let at = 3 * e; e >= 0 && at < 3 * e + 3; at++) {
+            if (parked.msg[at]! < 0) continue;
+            const pm = parked.message(parked.msg[at]!);
+            const pp = parked.pos[at]!;
+            if (firstM === undefined) {
+              firstM = pm;
+              firstP = pp;
+            }
+            if (at === 3 * e + C_SUBMITTED) {
+              subM = pm;
+              subP = pp;
+            }
+            encodeEvent(hw, pm, pp, parked.time[at]!, s++, start);
+            start = false;
+          }
+          for (let v = x.head[k]!; v >= 0; v = x.evNext[v]!) {
+            encodeEvent(hw, m!, x.evPos[v]!, x.evTime[v]!, x.evSeq[v]!, start);
+            start = false;
+          }
+          fragment = hw.buf.slice(0, hw.pos);
+          if (id >= first) {
+            if (prior !== ABSENT) counts[prior]!--;
+            counts[state]!++;
+          }
         }
-        fragment = h.buf.slice(0, h.pos);
-        if (id >= first) {
-          if (prior !== ABSENT) counts[prior]!--;
-          counts[state]!++;
+        if (x.submitted[k]! >= 0) {
+          subM = m;
+          subP = x.submitted[k]!;
         }
+        if (firstM === undefined && x.first[k]! >= 0) {
+          firstM = m;
+          firstP = x.first[k]!;
+        }
+        const insert = prior === ABSENT;
+        let i = tasks.n;
+        c[i++] = run.base + id;
+        c[i++] = run.key;
+        c[i++] =
+          subM !== undefined
+            ? run.names[subM.ints[subP + 3]!]!
+            : insert && firstM !== undefined
+              ? run.names[firstM.ints[firstP + 3]!]!
+              : null;
+        c[i++] =
+          subM !== undefined && subM.ints[subP + 6]! >= 0 ? subM.strs[subM.ints[subP + 6]!]! : null;
+        c[i++] = state !== ABSENT ? state : insert ? PENDING : null;
+        i = resultColumns(c, i, m, x.result[k]!, x.resultTime[k]!);
+        c[i] = fragment;
+        tasks.row();
+        if (e >= 0) parked.release(e);
       }
-      const insert = prior === ABSENT;
-      const sub = x.submitted[k]!;
-      let i = tasks.n;
-      c[i++] = run.base + id;
-      c[i++] = run.key;
-      c[i++] =
-        sub >= 0 ? run.names[ints[sub + 3]!]! : insert ? run.names[ints[x.first[k]! + 3]!]! : null;
-      c[i++] = sub >= 0 && ints[sub + 6]! >= 0 ? strs[ints[sub + 6]!]! : null;
-      c[i++] = state !== ABSENT ? state : insert ? PENDING : null;
-      const at = x.result[k]!;
-      if (at < 0) {
-        c[i++] = null;
-        c[i++] = null;
-        c[i++] = null;
-        c[i++] = null;
-      } else {
-        const kind = ints[at + 2]!;
-        c[i++] = ints[at + 5]! >= 0 ? strs[ints[at + 5]!]! : null;
-        if (kind === RESULT_INLINE) {
-          const from = ints[at + 3]!;
-          const size = ints[at + 4]!;
-          c[i++] = size;
-          c[i++] = m.bytes!.subarray(from, from + size);
-          c[i++] = null;
-        } else if (kind === RESULT_ARTIFACT) {
-          c[i++] = times[x.resultTime[k]!]!;
-          c[i++] = null;
-          c[i++] = strs[ints[at + 3]!]!;
-        } else {
-          c[i++] = -1;
-          c[i++] = null;
-          c[i++] = null;
-        }
-      }
-      c[i] = fragment;
-      tasks.row();
-    }
-    tasks.end();
-    if (logRows.length > 0) w.logs.run(logRows);
-    if (runRows.length > 0) w.runEvents.run(runRows);
-    if (seq >= firstSeq)
-      w.batch.run(run.key, firstSeq, seq, new Uint8Array(ids.buffer, 0, 4 * nIds));
-    w.progress.run(seq, JSON.stringify(counts), Date.now(), run.key);
-  });
+      tasks.end();
+      if (logRows.length > 0) w.logs.run(logRows);
+      if (runRows.length > 0) w.runEvents.run(runRows);
+      if (seq >= firstSeq)
+        w.batch.run(run.key, firstSeq, seq, new Uint8Array(ids.buffer, 0, 4 * nIds));
+      w.progress.run(seq, JSON.stringify(counts), Date.now(), run.key);
+    });
+  } finally {
+    parked.unhold();
+  }
   run.lastSeq = seq;
   run.counts = counts;
   for (let k = 0; k < touched; k++) {
-    if (x.state[k] !== ABSENT) run.states[x.id[k]!] = x.state[k]!;
+    if (x.park[k] === 0 && x.state[k] !== ABSENT) run.states[x.id[k]!] = x.state[k]!;
   }
 }
 
-function encodeEvent(
-  h: ByteWriter,
-  m: BatchMessage,
-  p: number,
-  t: number,
-  seq: number,
-  start: boolean,
+/**
+ * A task written now needs its parent and the tasks it depends on in the
+ * store before it (a child submitted by a task, cancelled before that task
+ * is written, say): those parked, or about to be (`park` set, nothing held
+ * yet from this batch), are written with it.
+ */
+function writeReferenced(
+  run: RunSlot,
+  m: BatchMessage | undefined,
+  touch: (id: number) => number,
+  n: number,
 ): void {
-  const { ints, times, strs } = m;
-  const str = (i: number): string | undefined => (i < 0 ? undefined : strs[i]);
-  const code = ints[p]!;
-  h.head(code, start, seq, times[t]!, ints[p + 2]!);
-  switch (code) {
-    case C_SUBMITTED: {
-      const id = ints[p + 1]!;
-      h.svarint(ints[p + 4]!);
-      h.svarint(ints[p + 5]!);
-      const n = ints[p + 9]!;
-      h.uvarint(n);
-      for (let i = 0; i < n; i++) h.svarint(id - ints[p + 10 + i]!);
-      h.str(str(ints[p + 6]!));
-      h.str(str(ints[p + 7]!));
-      h.str(str(ints[p + 8]!));
-      return;
+  const x = scratch;
+  const parked = run.parked;
+  const work: number[] = [];
+  const batch = run.batchNo;
+  /** Writes task `r` with this batch if it is parked (or about to be); its slot, or -1. */
+  const unpark = (r: number): number => {
+    if (r < 0 || r >= parked.entryOf.length) return -1;
+    if (run.stamp[r] === batch) {
+      const k = run.slot[r]!;
+      if (x.park[k] === 0) return -1; // written with this batch already
+      x.park[k] = 0;
+      return k;
     }
-    case C_STARTED:
-      h.str(str(ints[p + 4]!));
-      return;
-    case C_RETRYING:
-      h.str(str(ints[p + 4]!));
-      h.f64(times[t + 1]!);
-      return;
-    case C_UPSTREAM_FAILED:
-      h.svarint(ints[p + 4]!);
-      return;
-    case C_CACHED: {
-      const fromRun = str(ints[p + 4]!);
-      h.str(fromRun);
-      if (fromRun !== undefined) h.svarint(ints[p + 5]!);
-      h.str(str(ints[p + 6]!));
-      return;
+    if (parked.entryOf[r] === 0) return -1;
+    const k = touch(r);
+    const e = parked.entryOf[r]! - 1;
+    x.held[k] = e;
+    x.state[k] = heldState(parked.msg, e);
+    return k;
+  };
+  for (let k = 0; k < n; k++) if (x.park[k] === 0) work.push(k);
+  while (work.length > 0) {
+    const k = work.pop()!;
+    let sm: BatchMessage | undefined;
+    let sp = -1;
+    if (x.submitted[k]! >= 0) {
+      sm = m;
+      sp = x.submitted[k]!;
+    } else if (x.held[k]! >= 0 && parked.msg[3 * x.held[k]! + C_SUBMITTED]! >= 0) {
+      sm = parked.message(parked.msg[3 * x.held[k]! + C_SUBMITTED]!);
+      sp = parked.pos[3 * x.held[k]! + C_SUBMITTED]!;
     }
-    default:
-      // failed, cancelled: one string; ready, succeeded: nothing.
-      if (TASK_TAIL[code] === 1) h.str(str(ints[p + 4]!));
+    if (sm === undefined) continue;
+    const ints = sm.ints;
+    const parent = unpark(ints[sp + 4]!);
+    if (parent >= 0) work.push(parent);
+    for (let i = 0, nd = ints[sp + 9]!; i < nd; i++) {
+      const dep = unpark(ints[sp + 10 + i]!);
+      if (dep >= 0) work.push(dep);
+    }
   }
+}
+
+/** The state of a parked task from its events: running, ready or pending. */
+function heldState(msg: Int32Array, e: number): number {
+  return msg[3 * e + 2]! >= 0 ? RUNNING : msg[3 * e + 1]! >= 0 ? READY : PENDING;
 }
 
 /** Records a run's final state, end time and result. */

@@ -10,6 +10,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { RunStoreCorruptError, RunStoreInputError } from '../../errors/store.ts';
 import { ByteWriter } from './history.ts';
+import { ParkedTasks } from './parked.ts';
 import { TASK_KEY_SPAN } from './schema.ts';
 
 /** A task's state in `RunSlot.states` when the task has no row. */
@@ -157,6 +158,8 @@ export class RunSlot {
   slot = new Int32Array(1024);
   batchNo = 0;
   readonly names: string[] = [];
+  /** Tasks whose first events are held back (`parked.ts`). */
+  readonly parked = new ParkedTasks();
   failed: string | undefined;
 
   constructor(w: WorkerDb, key: number, runId: string) {
@@ -198,5 +201,6 @@ export class RunSlot {
     const slot = new Int32Array(n);
     slot.set(this.slot);
     this.slot = slot;
+    this.parked.reserve(n);
   }
 }

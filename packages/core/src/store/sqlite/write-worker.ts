@@ -2,14 +2,17 @@
  * @module
  * The SQLite store's write worker (a `worker_threads` thread): it owns one
  * connection and writes each batch it is posted in one transaction
- * (`worker-batch.ts`), acknowledging every message in order. A failed write
+ * (`worker-batch.ts`), acknowledging every message in order. Tasks it holds
+ * back (`parked.ts`) are written when next touched, at the latest at the
+ * second tick of a half-second clock, and at once on a sync (a flush), a
+ * close, a release or shutdown. A failed write
  * is reported for its run (with SQLite's message) and that run's later
  * batches are dropped, so what is stored stays a prefix of what was written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
 import { connect } from './schema.ts';
-import { endRun, writeBatch } from './worker-batch.ts';
+import { endRun, type Unpark, writeBatch } from './worker-batch.ts';
 import { RunSlot, WorkerDb } from './worker-db.ts';
 
 const init = workerData as WorkerInit;
@@ -29,6 +32,23 @@ function fail(key: number, error: unknown): void {
   send({ t: 'failed', key, message });
 }
 
+/** Writes the parked tasks of `run` that `unpark` says; a failure fails the run. */
+function unpark(key: number, run: RunSlot, which: Unpark): void {
+  if (run.failed !== undefined || run.parked.count === 0) return;
+  try {
+    writeBatch(w, run, undefined, which);
+  } catch (error) {
+    fail(key, error);
+  }
+}
+
+function unparkAll(which: Unpark): void {
+  for (const [key, run] of runs) if (run instanceof RunSlot) unpark(key, run, which);
+}
+
+const TICK_MS = 500;
+setInterval(() => unparkAll('due'), TICK_MS).unref();
+
 function handle(m: ToWorker): void {
   switch (m.t) {
     case 'open':
@@ -42,7 +62,7 @@ function handle(m: ToWorker): void {
       const run = runs.get(m.key);
       if (!(run instanceof RunSlot) || run.failed !== undefined) return;
       try {
-        writeBatch(w, run, m);
+        writeBatch(w, run, m, m.flush ? 'all' : 'none');
       } catch (error) {
         fail(m.key, error);
       }
@@ -50,6 +70,7 @@ function handle(m: ToWorker): void {
     }
     case 'close': {
       const run = runs.get(m.key);
+      if (run instanceof RunSlot) unpark(m.key, run, 'all');
       runs.delete(m.key);
       if (!(run instanceof RunSlot) || run.failed !== undefined) return;
       try {
@@ -60,8 +81,15 @@ function handle(m: ToWorker): void {
       }
       return;
     }
-    case 'release':
+    case 'release': {
+      const run = runs.get(m.key);
+      if (run instanceof RunSlot) unpark(m.key, run, 'all');
       runs.delete(m.key);
+      return;
+    }
+    case 'sync':
+    case 'shutdown':
+      unparkAll('all');
       return;
     default:
       return;

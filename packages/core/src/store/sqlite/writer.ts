@@ -82,7 +82,7 @@ export class SqliteRunWriter implements RunWriter {
     }
     if (this.#error !== undefined) throw this.#error;
     const channel = this.#host.channel;
-    const id = this.#post() ?? channel.post({ t: 'sync', id: 0 });
+    const id = this.#post(true) ?? channel.post({ t: 'sync', id: 0 });
     await this.#wait(id);
   }
 
@@ -116,7 +116,7 @@ export class SqliteRunWriter implements RunWriter {
 
   /** Posts what is queued (at exit, when nothing else will). */
   post(): void {
-    if (!this.#stopped && this.#error === undefined) this.#post();
+    if (!this.#stopped && this.#error === undefined) this.#post(true);
   }
 
   async #stop(
@@ -143,13 +143,14 @@ export class SqliteRunWriter implements RunWriter {
     if (this.#error !== undefined) throw this.#error;
   }
 
-  #post(): number | undefined {
+  /** Posts the batch; `flush`: with every task the worker holds back. */
+  #post(flush = false): number | undefined {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     if (this.#batch.empty) return undefined;
-    const { message, transfer } = this.#batch.take(this.key);
+    const { message, transfer } = this.#batch.take(this.key, flush);
     return this.#host.channel.post(message, transfer);
   }
 

@@ -27,7 +27,12 @@
  * - `RunWriter.event()` and `.result()` are synchronous and cheap: they queue;
  *   writing happens in batches. A batch is written atomically (all of it or
  *   none of it). What was written is never left inconsistent by a crash;
- *   at most the batches not yet written are lost.
+ *   at most the batches not yet written are lost. A store may hold a task's
+ *   first events (`submitted`, `ready`, `started`) back for up to a second,
+ *   so that a task is written once (the SQLite store does): they then come
+ *   later in the run's order than written, never earlier, still before the
+ *   task's later events, and never after an event of a task naming it as
+ *   parent or dependency. A crash may lose what was held back.
  * - `flush()` resolves once everything queued before it is visible to the
  *   query methods (of this store object and of any other opened on the same
  *   location). `close(state, result?)` flushes, records the run's final
@@ -55,7 +60,8 @@
  *   of an interrupted run up to `lastActiveAt`. The gaps between sessions
  *   do not count.
  * - Queries return plain data, newest runs first, tasks in id order, events
- *   and logs in write order (`seq` increasing within a run). Filters and
+ *   and logs in write order as above (`seq` increasing, without gaps, within
+ *   a run). Filters and
  *   paging (`limit`, `offset`, `afterSeq`) apply in the store, not after.
  * - `findCached(key)` returns the newest succeeded or cached task recorded
  *   with that cache key and a result, from any run: of the run opened last,

@@ -30,7 +30,8 @@ export function argsHash(
   if (kind === ARGS_PLAIN) return shortKey(args) ?? hashValue(args);
   const seen = new Set<object>();
   try {
-    return hashValue(args.map((a) => withoutFutures(a, deps, seen)));
+    const position = inputPositions(deps);
+    return hashValue(args.map((a) => withoutFutures(a, position, seen)));
   } catch (error) {
     if (error === CIRCULAR) return undefined;
     throw error;
@@ -71,19 +72,31 @@ function shortKey(args: readonly unknown[]): string | undefined {
   return key;
 }
 
+/** Each input's position among `deps`: a search in a short list, a map in a long one. */
+function inputPositions(deps: readonly number[]): (id: number) => number {
+  if (deps.length <= 16) return (id) => deps.indexOf(id);
+  const at = new Map<number, number>();
+  for (let i = deps.length - 1; i >= 0; i--) at.set(deps[i]!, i);
+  return (id) => at.get(id) ?? -1;
+}
+
 /** A copy of `value` with each node output replaced by a marker naming its input position. */
-function withoutFutures(value: unknown, deps: readonly number[], seen: Set<object>): unknown {
+function withoutFutures(
+  value: unknown,
+  position: (id: number) => number,
+  seen: Set<object>,
+): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (isNodeOutput(value)) return { 'weft:input': deps.indexOf(value.ref) };
+  if (isNodeOutput(value)) return { 'weft:input': position(value.ref) };
   const proto = Object.getPrototypeOf(value);
   if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return value;
   if (seen.has(value)) throw CIRCULAR;
   seen.add(value);
   let out: unknown;
-  if (Array.isArray(value)) out = value.map((v) => withoutFutures(v, deps, seen));
+  if (Array.isArray(value)) out = value.map((v) => withoutFutures(v, position, seen));
   else {
     const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) o[k] = withoutFutures(v, deps, seen);
+    for (const [k, v] of Object.entries(value)) o[k] = withoutFutures(v, position, seen);
     out = o;
   }
   seen.delete(value);

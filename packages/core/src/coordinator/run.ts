@@ -18,13 +18,13 @@ import {
 } from '../errors/run.ts';
 import { EventBus } from '../events/bus.ts';
 import type { RunEvent, RunStarted } from '../events/events.ts';
-import { scanArgs } from '../scheduler/args.ts';
+import { addDep, scanArgs } from '../scheduler/args.ts';
 import type { DispatchBehaviour } from '../scheduler/behaviours.ts';
 import type { InvocationHost } from '../scheduler/invocation.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import type { RunState } from '../store/run-store.ts';
 import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.ts';
-import type { NodeGraph, NodeSpec } from '../vocabulary/node.ts';
+import { expandNode, type NodeGraph, type NodeSpec, nodeExpanders } from '../vocabulary/node.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
 import type { TaskState } from '../vocabulary/state.ts';
 import { isTask, type Task } from '../vocabulary/task.ts';
@@ -109,7 +109,9 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
 
   // ---- the NodeGraph seam ----
 
-  add(spec: NodeSpec): number {
+  add(given: NodeSpec): number {
+    // A front end may turn nodes of its tasks into others (see `NodeExpander`).
+    const spec = nodeExpanders.size === 0 ? given : expandNode(this, given);
     let task = spec.task;
     if (!isTask(task)) throw notATask(task);
     const sched = this.#scheduler;
@@ -164,7 +166,7 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
           `task ${task}: after names node ${String(d)}, which this run does not have (ids 0 to ${size - 1})`,
         );
       }
-      if (!deps.includes(d)) deps.push(d);
+      addDep(deps, d);
     }
   }
 

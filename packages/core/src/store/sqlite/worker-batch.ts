@@ -168,7 +168,7 @@ export function writeBatch(
         let fragment: Uint8Array = EMPTY;
         if (e >= 0 || x.head[k]! >= 0) {
           ids.setInt32(4 * nIds++, id, true);
-          hw.pos = 0;
+          const from = hw.pos;
           let start = true;
           let s = x.heldSeq[k]!;
           for (let at = 3 * e; e >= 0 && at < 3 * e + 3; at++) {
@@ -190,7 +190,8 @@ export function writeBatch(
             encodeEvent(hw, m!, x.evPos[v]!, x.evTime[v]!, x.evSeq[v]!, start);
             start = false;
           }
-          fragment = hw.buf.slice(0, hw.pos);
+          // A view: the fragments of a statement's rows share the writer's buffer.
+          fragment = hw.buf.subarray(from, hw.pos);
           if (id >= first) {
             if (prior !== ABSENT) counts[prior]!--;
             counts[state]!++;
@@ -220,9 +221,11 @@ export function writeBatch(
         i = resultColumns(c, i, m, x.result[k]!, x.resultTime[k]!);
         c[i] = fragment;
         tasks.row();
+        if (tasks.n === 0) hw.pos = 0; // the statement ran: its fragments were copied
         if (e >= 0) parked.release(e);
       }
       tasks.end();
+      hw.pos = 0;
       if (logRows.length > 0) w.logs.run(logRows);
       if (runRows.length > 0) w.runEvents.run(runRows);
       if (seq >= firstSeq)

@@ -12,3 +12,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund >&2 || return 1
 fi
 npx tsc -b >&2 || return 1
+# The web view's page (@weft/ui), built with Vite.
+npm run -s build:page -w @weft/ui >&2 || return 1

@@ -46,4 +46,21 @@ describe("the reading commands and the mode's run store", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('mode "nope" is not defined');
   });
+
+  it('rerun and resume find a run in the runStore of the mode --mode names', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'weft.config.ts'), CONFIG);
+    const ran = await weft(['run', 'steps.ts', '--quiet', '--mode', 'other'], dir);
+    expect(ran.code, ran.stderr).toBe(0);
+    const runs = await weft(['runs', '--json', '--mode', 'other'], dir);
+    const [first] = JSON.parse(runs.stdout) as { id: string }[];
+    // Not in the default mode's store: said so, naming it.
+    const lost = await weft(['rerun', first!.id, '--quiet'], dir);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toContain(`no run "${first!.id}" is recorded`);
+    const again = await weft(['rerun', first!.id, '--quiet', '--mode', 'other'], dir);
+    expect(again.code, again.stderr).toBe(0);
+    const after = await weft(['runs', '--json', '--mode', 'other'], dir);
+    expect((JSON.parse(after.stdout) as unknown[]).length).toBe(2);
+  });
 });

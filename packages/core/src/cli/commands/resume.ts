@@ -17,6 +17,7 @@ import {
   addEngineOptions,
   addOutputOptions,
   engineOptions,
+  modeOption,
   type RunFlags,
 } from '../run-options.ts';
 import { findRun, openStoreFor } from '../store.ts';
@@ -24,6 +25,8 @@ import { loadWorkflow } from '../workflow.ts';
 
 interface Flags extends RunFlags {
   readonly fromFailure?: boolean;
+  /** The mode whose runStore holds the run (it runs again in the mode it recorded). */
+  readonly mode?: string;
 }
 
 const RESUME_EXAMPLES = `
@@ -51,6 +54,7 @@ export function registerResume(program: Command, done: (code: number) => void): 
     .description('continue a recorded run that stopped (crash, kill, Ctrl-C, failure)')
     .argument('<run-id>', 'the run (id or unique prefix)');
   addEngineOptions(resume);
+  resume.addOption(modeOption());
   addOutputOptions(resume);
   resume
     .addHelpText('after', RESUME_EXAMPLES)
@@ -62,6 +66,7 @@ export function registerResume(program: Command, done: (code: number) => void): 
     .argument('<run-id>', 'the run (id or unique prefix)')
     .option('--from-failure', 'reuse the results of the tasks that succeeded');
   addEngineOptions(rerun);
+  rerun.addOption(modeOption());
   addOutputOptions(rerun);
   rerun
     .addHelpText('after', RERUN_EXAMPLES)
@@ -70,7 +75,7 @@ export function registerResume(program: Command, done: (code: number) => void): 
 
 async function again(idOrPrefix: string, flags: Flags, verb: 'resume' | 'rerun'): Promise<number> {
   const engine = await engineOptions(flags);
-  const opened = await openStoreFor({ store: flags.store }, idOrPrefix);
+  const opened = await openStoreFor({ store: flags.store, mode: flags.mode }, idOrPrefix);
   let run: RunRecord;
   try {
     run = findRun(opened, idOrPrefix);

@@ -7,12 +7,16 @@
  * run store, running one task, closing); the goal is under 300 ms. Needs a
  * build (npx tsc -b). The workflow and its store live in a temporary
  * directory under .cache/ (so `weft` resolves through the workspace).
+ * Also the README's way, `npx weft --version`, against the bin run
+ * directly: what npx adds (goal: under a second), with this process's Node
+ * and, when the machine has an older Node on PATH, with that one's npx (the
+ * bin then runs itself again with the provisioned Node).
  *
  *   node bench/cli-start.ts [--repeat 10]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { printTable } from './table.ts';
@@ -32,12 +36,12 @@ export default async function main() { return submit(one); }
 `,
 );
 
-/** Milliseconds of the fastest of `repeat` runs of `args`. */
-function best(args: string[]): number {
+/** Milliseconds of the fastest of `repeat` runs of `args` (of `command`, default this Node). */
+function best(args: string[], command = process.execPath, env = process.env): number {
   let min = Number.POSITIVE_INFINITY;
   for (let i = 0; i < repeat; i++) {
     const start = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(command, args, { cwd: dir, encoding: 'utf8', env });
     const ms = performance.now() - start;
     if (r.status !== 0) {
       throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
@@ -51,6 +55,17 @@ try {
   const node = best(['-e', '0']);
   const weft = best([bin, 'run', workflow, '--quiet']);
   const help = best([bin, '--help']);
+  const version = best([bin, '--version']);
+  const npxOf = (path: string) => spawnSync('which', ['npx'], { env: { PATH: path } }).stdout;
+  const ownPath = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+  const npx = best(['weft', '--version'], 'npx', { ...process.env, PATH: ownPath });
+  // The machine's own Node, when it is not this one (an older Node 20: the bin re-runs itself).
+  const systemPath = '/usr/local/bin:/usr/bin:/bin';
+  const systemNpx = npxOf(systemPath)?.toString().trim();
+  const older =
+    systemNpx && !systemNpx.startsWith(dirname(process.execPath))
+      ? best(['weft', '--version'], systemNpx, { ...process.env, PATH: systemPath })
+      : undefined;
   printTable(
     ['command', `best of ${repeat} (ms)`],
     [
@@ -58,8 +73,15 @@ try {
       ['weft --help', help.toFixed(0)],
       ['weft run one.ts', weft.toFixed(0)],
       ["weft's own (run - node)", (weft - node).toFixed(0)],
+      ['weft --version (the bin)', version.toFixed(0)],
+      ['npx weft --version', npx.toFixed(0)],
+      ...(older === undefined
+        ? []
+        : [['npx weft --version (machine Node, re-run)', older.toFixed(0)]]),
     ],
   );
+  const added = Math.max(npx, older ?? 0) - version;
+  console.log(`npx adds ${added.toFixed(0)} ms at most (goal < 1000 ms)`);
   const own = weft - node;
   console.log(
     `\n${own < 300 ? 'ok' : 'SLOW'}: weft's own start-up is ${own.toFixed(0)} ms (goal < 300 ms)`,

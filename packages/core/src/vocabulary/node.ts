@@ -28,6 +28,7 @@
  * - `cancel(ref)` cancels a node that has not started and says whether it is
  *   cancelled.
  */
+import { processGlobal } from '../util/process-global.ts';
 import type { TaskState } from './state.ts';
 import type { SubmitOptions, Task } from './task.ts';
 
@@ -109,4 +110,29 @@ class OutputRef implements NodeOutput {
  */
 export function outputOf(graph: NodeGraph, ref: number): NodeOutput {
   return new OutputRef(graph, ref);
+}
+
+/**
+ * A front end's hook on the nodes of one of its tasks: the run calls it (in
+ * the coordinator) with every node of that task before checking it,
+ * wherever the node was added (the run's main code, a task in this process,
+ * a worker's child submission), and adds the node it returns instead. It
+ * may add nodes itself first (through `graph`) and return a node that
+ * depends on them; what it throws refuses the node. The targets front end
+ * uses it: `need(targets)` adds a `weft.targets.need` node naming targets,
+ * which the run's planner turns into edges to the targets' nodes.
+ */
+export type NodeExpander = (graph: NodeGraph, spec: NodeSpec) => NodeSpec;
+
+/** The expanders by task name: one registry per process, whatever copy of weft registers. */
+export const nodeExpanders: Map<string, NodeExpander> = processGlobal(
+  'weft.nodeExpanders',
+  () => new Map<string, NodeExpander>(),
+);
+
+/** The node to add for `spec`: what its task's expander makes of it, if it has one. */
+export function expandNode(graph: NodeGraph, spec: NodeSpec): NodeSpec {
+  const name = (spec?.task as { name?: unknown } | undefined)?.name;
+  const expand = typeof name === 'string' ? nodeExpanders.get(name) : undefined;
+  return expand === undefined ? spec : expand(graph, spec);
 }

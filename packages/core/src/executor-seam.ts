@@ -3,10 +3,16 @@
  * `@weft/core/executor`: what an executor plugin builds on. The `Executor`
  * seam (its contract is in `executor/executor.ts`; `runExecutorContract` in
  * `@weft/core/testing` checks it), the registry of executor kinds, the
- * in-process executor to delegate to, and the checks a remote executor
- * makes at submit.
+ * in-process executor to delegate to, the checks a remote executor makes
+ * at submit, and executors made of named pools (`pools`, `ExecutorPool`).
  */
-export type { Capacity, Executor, Invocation } from './executor/executor.ts';
+export {
+  type Capacity,
+  type Executor,
+  type ExecutorPool,
+  type Invocation,
+  isExecutor,
+} from './executor/executor.ts';
 export { createInlineExecutor, type InlineOptions } from './executor/inline.ts';
 export {
   type ExecutorChoice,
@@ -19,6 +25,8 @@ export {
 export { coordinatorHash, importableModule } from './executor/pool/modules.ts';
 export { remoteTask } from './executor/pool/remote-task.ts';
 export { checkSerializable, findUnserializable } from './executor/pool/serializable.ts';
+export { type PoolsOptions, pools } from './executor/pools.ts';
+export { PoolsExecutor, poolsExecutor } from './executor/pools-executor.ts';
 export type { ResourceSource } from './resources/source.ts';
 export type { CompiledRequirements } from './vocabulary/requirements.ts';
 export type { CompiledTaskOptions } from './vocabulary/task.ts';

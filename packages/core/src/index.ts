@@ -15,7 +15,7 @@ export { defineConfig, type WeftConfig } from './config/define-config.ts';
 export { findConfigFile, loadConfigFile } from './config/load-config.ts';
 export * from './errors/all.ts';
 export type * from './events/events.ts';
-export type { Capacity, Executor, Invocation } from './executor/executor.ts';
+export type { Capacity, Executor, ExecutorPool, Invocation } from './executor/executor.ts';
 export { createInlineExecutor, type InlineOptions } from './executor/inline.ts';
 export {
   type ExecutorChoice,
@@ -35,6 +35,8 @@ export {
   processesExecutor,
   threadsExecutor,
 } from './executor/parallel.ts';
+export { type PoolsOptions, pools } from './executor/pools.ts';
+export { type PoolsExecutor, poolsExecutor } from './executor/pools-executor.ts';
 export { Future } from './frontends/futures/future.ts';
 export {
   type Resolved,

@@ -3,9 +3,12 @@
  * Lazy resources for tasks: wraps the run's executor so that a task's
  * declared resources are created (once, dependencies first) just before its
  * first use, and handed to it as `ctx.resources`. Tasks that declare none
- * pass straight through.
+ * pass straight through. An executor made of pools is gated pool by pool:
+ * a pool that runs tasks elsewhere gets the source to rebuild them from, one
+ * that runs them here gets them made here.
  */
 import type { Executor, Invocation } from '../executor/executor.ts';
+import { PoolsExecutor } from '../executor/pools-executor.ts';
 import type { ResourceScope } from '../resources/scope.ts';
 import type { ResourceSource } from '../resources/source.ts';
 
@@ -19,6 +22,14 @@ export function gateExecutor(
   scope: ResourceScope,
   source: ResourceSource | undefined,
 ): Executor {
+  if (inner.pools !== undefined) {
+    const gated = inner.pools.map((p) => ({
+      name: p.name,
+      executor: gateExecutor(p.executor, scope, source),
+    }));
+    // The pools belong to the executor the scope created (and disposes), not to this view.
+    return new PoolsExecutor(gated, inner.defaultPool ?? gated[0]?.name ?? '', [], inner.name);
+  }
   if (inner.remote === true) {
     // Values cannot follow a task into a worker: the worker rebuilds them from the source.
     return {

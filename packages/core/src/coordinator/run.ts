@@ -27,13 +27,13 @@ import { createLogger, type Logger, type LogRecord } from '../vocabulary/logger.
 import { expandNode, type NodeGraph, type NodeSpec, nodeExpanders } from '../vocabulary/node.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
 import type { TaskState } from '../vocabulary/state.ts';
-import { isTask, type Task } from '../vocabulary/task.ts';
+import { isTask } from '../vocabulary/task.ts';
 import { newRunId, notATask } from './helpers.ts';
 import { openRecording } from './open-recording.ts';
 import type { RunRecording } from './recording.ts';
-import { checkTaskResources, type ResourceCheckContext } from './resource-check.ts';
 import type { CompiledRunOptions } from './run-options.ts';
 import { type PreparedRun, prepareRun } from './setup.ts';
+import { SubmitChecks } from './submit-checks.ts';
 
 export class Run implements NodeGraph, InvocationHost, SubmitScope {
   readonly runId: string;
@@ -48,15 +48,13 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
   #logger: Logger | undefined;
   #runLog: Logger | undefined;
   #scheduler: Scheduler | undefined;
-  #resources: ResourceCheckContext | undefined;
-  #check: ((task: Task, args: readonly unknown[]) => void) | undefined;
+  /** What a node is checked for at submit, per executor pool. */
+  #checks: SubmitChecks | undefined;
   #finished = false;
   #cancelledByUser = false;
   #pendingCancel: string | undefined;
   /** The first error an event listener threw; it fails the run. */
   #listenerError: unknown;
-  /** Tasks whose declared resources were checked against the set. */
-  readonly #checked = new WeakSet<Task>();
   #record: RunRecording | undefined;
   #finalState: RunState = 'failed';
   /** What main returned, once the run succeeded: recorded with its final state. */
@@ -120,17 +118,16 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     }
     if (spec.options !== undefined) task = task.with(spec.options);
     if (spec.label !== undefined) task = task.with({ label: spec.label });
-    if (task.options.resources.length > 0 && !this.#checked.has(task)) {
-      checkTaskResources(task, this.#resources!);
-      this.#checked.add(task);
-    }
+    const pool = sched.poolFor(task, spec.parent);
+    const checks = this.#checks!;
+    checks.resources(task, pool);
     const args = spec.args as unknown[];
     const deps = this.#deps;
     deps.length = 0;
     const kind = scanArgs(args, this, task.name, deps);
     if (spec.after !== undefined) this.#addAfter(spec.after, deps, task.name, sched.size);
-    sched.checkRequirements(task);
-    this.#check?.(task, args);
+    sched.checkRequirements(task, pool);
+    checks.executor(task, args, pool);
     const label = task.label;
     if (label !== undefined) {
       const first = this.labels.get(label);
@@ -145,10 +142,12 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     const parent = spec.parent;
     const record = this.#record;
     let id: number;
-    if (record === undefined) id = sched.add(task, args, kind, deps, parent);
+    if (record === undefined)
+      id = sched.add(task, args, kind, deps, parent, 0, undefined, undefined, pool);
     else {
       const info = record.beforeSubmit(task, args, kind, deps, parent);
-      id = sched.add(task, args, kind, deps, parent, info.ordinal, info.argsHash, info.recorded);
+      const { ordinal, argsHash, recorded } = info;
+      id = sched.add(task, args, kind, deps, parent, ordinal, argsHash, recorded, pool);
       record.afterSubmit(id, info);
     }
     if (label !== undefined) this.labels.set(label, id);
@@ -269,13 +268,6 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
       throw error;
     }
     this.#logger ??= prepared.logger;
-    this.#resources = {
-      scope: prepared.scope,
-      remote: prepared.executor.remote === true,
-      executorName: prepared.executor.name,
-      hasSource: prepared.source !== undefined,
-    };
-    this.#check = prepared.executor.check?.bind(prepared.executor);
     let record: RunRecording | undefined;
     try {
       if (prepared.store !== undefined) {
@@ -308,7 +300,9 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
       firstId: record?.firstId ?? 0,
       defaultRetries: this.#o.retries,
       behaviours,
+      log: this.log,
     });
+    this.#checks = new SubmitChecks(sched.pools, prepared.scope, prepared.source !== undefined);
     this.#scheduler = sched;
     record?.attach(sched, prepared.scope, this.bus, (reason) => this.cancelRun(reason));
     // Every task without a timeout shares the run's signal; many listeners are expected.

@@ -11,9 +11,9 @@ import type { WeftConfig } from '../config/define-config.ts';
 import { findConfigFile, loadConfigFile, selectMode } from '../config/load-config.ts';
 import { mergeConfig } from '../config/sources.ts';
 import { ConfigFileError, ResourceSetError } from '../errors/resources.ts';
-import type { Executor } from '../executor/executor.ts';
-import { type ExecutorChoice, executorOfKind, inline } from '../executor/kinds.ts';
-import { isResourceDefinition, type ResourceDefinition } from '../resources/resource.ts';
+import { executorDefinition } from '../executor/choice.ts';
+import { type Executor, isExecutor } from '../executor/executor.ts';
+import { type ExecutorChoice, inline } from '../executor/kinds.ts';
 import { type ResourceSet, resourceSet, withResource } from '../resources/resource-set.ts';
 import { ResourceScope } from '../resources/scope.ts';
 import type { ResourceSource } from '../resources/source.ts';
@@ -86,7 +86,7 @@ export async function prepareRun(
   let external: Executor | undefined;
   if (choice !== undefined) {
     if (isExecutor(choice)) external = choice;
-    else set = withResource(set, 'executor', toDefinition(choice));
+    else set = withResource(set, 'executor', executorDefinition(choice));
   } else if (set.definitions.executor === undefined) {
     set = withResource(set, 'executor', inline());
   }
@@ -148,33 +148,4 @@ export async function prepareRun(
     await scope[Symbol.asyncDispose]();
     throw error;
   }
-}
-
-function toDefinition(choice: Exclude<ExecutorChoice, Executor>): ResourceDefinition<Executor> {
-  if (isResourceDefinition(choice)) {
-    if (choice.role !== 'executor') {
-      throw new ResourceSetError(
-        'the executor option got a resource definition that is not an executor',
-      );
-    }
-    return choice as ResourceDefinition<Executor>;
-  }
-  if (typeof choice === 'string') return executorOfKind(choice);
-  if (typeof choice === 'object' && choice !== null && typeof choice.kind === 'string') {
-    const { kind, ...rest } = choice;
-    return executorOfKind(kind, rest);
-  }
-  throw new ResourceSetError(
-    "the executor option must be a kind ('inline', 'threads', 'processes'), { kind, ...options }, an executor definition, or an executor",
-  );
-}
-
-function isExecutor(value: unknown): value is Executor {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Executor).run === 'function' &&
-    typeof (value as Executor).capacity === 'object' &&
-    !isResourceDefinition(value)
-  );
 }

@@ -18,6 +18,7 @@ export {
   RemoteError,
   registerErrorClasses,
 } from './deserialize.ts';
+export { PoolCreateError, UnknownPoolError } from './pools.ts';
 export {
   ConfigError,
   ConfigFileError,

@@ -14,6 +14,7 @@ import {
   CommandOutputMissingError,
   SpawnServerDiedError,
 } from './command.ts';
+import { PoolCreateError, UnknownPoolError } from './pools.ts';
 import {
   ConfigError,
   ConfigFileError,
@@ -135,6 +136,9 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
   WEFT_UNKNOWN_FUTURE: entry(UnknownNodeError, 'a future was used after its task ended'),
   WEFT_REMOTE_TASK: entry(RemoteTaskError, 'the coordinator was asked to run a worker-only task'),
   WEFT_INTERNAL: entry(InternalError, 'a broken invariant inside weft (a bug)'),
+  // Executor pools
+  WEFT_UNKNOWN_POOL: entry(UnknownPoolError, "a task names a pool the run's executor lacks"),
+  WEFT_POOL_CREATE: entry(PoolCreateError, "a pool's executor could not be created"),
   // Workers
   WEFT_WORKER_DIED: entry(WorkerDiedError, 'the worker running a task died'),
   WEFT_WORKER_MISMATCH: entry(WorkerMismatchError, 'a worker runs another weft version'),

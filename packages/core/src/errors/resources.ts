@@ -67,17 +67,35 @@ export class ResourceCreateError extends WeftError {
   }
 }
 
-/** A task needs a resource that cannot be rebuilt where the executor runs it. */
+/** A task needs a resource that cannot be rebuilt where the executor (or its pool) runs it. */
 export class NotProcessSafeError extends WeftError {
   readonly resource: string;
-  constructor(resource: string, task: string, executor: string) {
+  /** The task's pool, when the executor has pools. */
+  readonly pool: string | undefined;
+  /**
+   * With pools, `pool` names the task's pool and `here` the pools that run
+   * tasks in this process.
+   */
+  constructor(
+    resource: string,
+    task: string,
+    executor: string,
+    pool?: { readonly name: string; readonly here: readonly string[] },
+  ) {
+    const what = `task ${task} needs resource "${resource}", which cannot be rebuilt in another process (processSafe: false), but `;
     super(
       'WEFT_NOT_PROCESS_SAFE',
-      `task ${task} needs resource "${resource}", which cannot be rebuilt in another process ` +
-        `(processSafe: false), but executor "${executor}" runs tasks outside this process; ` +
-        'use an executor that runs tasks here (inline), or a resource that can be rebuilt in a worker',
+      pool === undefined
+        ? `${what}executor "${executor}" runs tasks outside this process; ` +
+            'use an executor that runs tasks here (inline), or a resource that can be rebuilt in a worker'
+        : `${what}its pool "${pool.name}" (executor "${executor}") runs tasks outside this process; ` +
+            (pool.here.length === 0
+              ? 'add a pool that runs tasks here (inline) and send the task to it'
+              : `send the task to a pool that runs tasks here (${pool.here.join(', ')})`) +
+            ' with its pool option, or use a resource that can be rebuilt in a worker',
     );
     this.resource = resource;
+    this.pool = pool?.name;
   }
 }
 

@@ -76,28 +76,36 @@ export class DuplicateLabelError extends WeftError {
   }
 }
 
-/** A task asks for more than the executor can ever offer. */
+/** A task asks for more than the executor (or, with pools, its pool) can ever offer. */
 export class UnsatisfiableRequirementsError extends WeftError {
   readonly task: string;
   readonly resource: string;
   readonly requested: number;
   readonly available: number;
+  /** The pool the task asked for, when the executor has pools. */
+  readonly pool: string | undefined;
   constructor(
     task: string,
     executor: string,
     resource: string,
     requested: number,
     available: number,
+    pool?: { readonly name: string; readonly pools: readonly string[] },
   ) {
     super(
       'WEFT_UNSATISFIABLE',
-      `task ${task} requires ${resource}=${requested} but executor "${executor}" offers at most ` +
-        `${resource}=${available}; lower the requirement or choose an executor with more capacity`,
+      pool === undefined
+        ? `task ${task} requires ${resource}=${requested} but executor "${executor}" offers at most ` +
+            `${resource}=${available}; lower the requirement or choose an executor with more capacity`
+        : `task ${task} requires ${resource}=${requested} but its pool "${pool.name}" (executor ` +
+            `"${executor}") offers at most ${resource}=${available}; lower the requirement or send ` +
+            `the task to a pool with more capacity (pools: ${pool.pools.join(', ')})`,
     );
     this.task = task;
     this.resource = resource;
     this.requested = requested;
     this.available = available;
+    this.pool = pool?.name;
   }
 }
 

@@ -23,6 +23,21 @@
  *   rejects that invocation only, never the others.
  * - `[Symbol.asyncDispose]()` stops the executor and releases what it holds;
  *   it is idempotent and finishes in bounded time.
+ *
+ * Pools: a resource set has one executor, but it may be a set of named pools
+ * (`pools[i]`, each an executor of its own), and a task names the pool it runs
+ * in (`task({ pool })`); one that names none runs in the pool of the task that
+ * submitted it, or, submitted by the run's main code, in `defaultPool`. The
+ * scheduler then treats each
+ * pool as the executor of its tasks: capacity is accounted per pool (a full
+ * pool never holds back another's tasks), requirements that could never fit
+ * are checked against the task's pool, and each invocation goes to `run` of
+ * its pool's executor (likewise `check`, `worker`, `placesAttempts`, `remote`
+ * and `carriesChildren` are the pool's). A task naming a pool the executor
+ * lacks is refused at submit (`UnknownPoolError`); under an executor without
+ * pools, the option is ignored. The executor's own `capacity` is its default
+ * pool's, and its own `run` and `check` route by the task's pool option (else
+ * the default pool), for callers other than the scheduler. Pools do not nest.
  */
 
 import type { ResourceSource } from '../resources/source.ts';
@@ -69,6 +84,14 @@ export interface Invocation extends TaskContext, SubmitScope {
   placed?(worker: string): void;
 }
 
+/** One named pool of an executor made of pools. */
+export interface ExecutorPool {
+  /** What tasks name in their `pool` option. */
+  readonly name: string;
+  /** The executor that runs the pool's tasks (itself without pools). */
+  readonly executor: Executor;
+}
+
 export interface Executor extends AsyncDisposable {
   /** A short name for messages (`inline`, `threads`, ...). */
   readonly name: string;
@@ -104,4 +127,22 @@ export interface Executor extends AsyncDisposable {
   check?(task: Task, args: readonly unknown[]): void;
   /** Runs one invocation; see the module's contract. */
   run(invocation: Invocation, signal: AbortSignal): Promise<unknown>;
+  /**
+   * The executor's named pools, when it is a set of them (see the module's
+   * contract); names are unique. @default none: one executor, one pool
+   */
+  readonly pools?: readonly ExecutorPool[];
+  /** The pool of tasks that name none. @default the first of `pools` */
+  readonly defaultPool?: string;
+}
+
+/** True for an object with the executor seam's shape (a name, a capacity and `run`). */
+export function isExecutor(value: unknown): value is Executor {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Executor).run === 'function' &&
+    typeof (value as Executor).capacity === 'object' &&
+    (value as Executor).capacity !== null
+  );
 }

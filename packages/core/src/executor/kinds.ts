@@ -7,7 +7,12 @@
  * so switching between in-process and parallel execution is a config change.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { makeDefinition, type ResourceDefinition } from '../resources/resource.ts';
+import { ResourceSetError } from '../errors/resources.ts';
+import {
+  isResourceDefinition,
+  makeDefinition,
+  type ResourceDefinition,
+} from '../resources/resource.ts';
 import { processGlobal } from '../util/process-global.ts';
 import type { Executor } from './executor.ts';
 import { createInlineExecutor, type InlineOptions } from './inline.ts';
@@ -42,6 +47,31 @@ export type ExecutorChoice =
   | { readonly kind: string; readonly [option: string]: unknown }
   | ResourceDefinition<Executor>
   | Executor;
+
+/**
+ * The definition a choice stands for: a kind (`'threads'`), a kind with
+ * options (`{ kind: 'threads', max: 4 }`), or an executor definition itself.
+ * `what` names the choice in errors.
+ */
+export function definitionOfChoice(
+  choice: Exclude<ExecutorChoice, Executor>,
+  what = 'the executor option',
+): ResourceDefinition<Executor> {
+  if (isResourceDefinition(choice)) {
+    if (choice.role !== 'executor') {
+      throw new ResourceSetError(`${what} got a resource definition that is not an executor`);
+    }
+    return choice as ResourceDefinition<Executor>;
+  }
+  if (typeof choice === 'string') return executorOfKind(choice);
+  if (typeof choice === 'object' && choice !== null && typeof choice.kind === 'string') {
+    const { kind, ...rest } = choice;
+    return executorOfKind(kind, rest);
+  }
+  throw new ResourceSetError(
+    `${what} must be a kind ('inline', 'threads', 'processes'), { kind, ...options }, an executor definition, or an executor`,
+  );
+}
 
 /** An executor definition of a known kind with the given options. */
 export function executorOfKind(

@@ -11,17 +11,25 @@ import { UnsatisfiableRequirementsError } from '../errors/run.ts';
 import type { Capacity } from '../executor/executor.ts';
 import { type CompiledRequirements, requirementsOf } from '../vocabulary/requirements.ts';
 
+/** The pool a capacity belongs to, for messages: its name and the executor's pools. */
+export interface PoolInfo {
+  readonly name: string;
+  readonly pools: readonly string[];
+}
+
 export class CapacityPool {
   readonly #capacity: Capacity;
   readonly #executor: string;
+  readonly #pool: PoolInfo | undefined;
   #freeSlots: number;
   readonly #free = new Map<string, number>();
   readonly #defaults: CompiledRequirements | undefined;
   readonly #merged = new WeakMap<CompiledRequirements, CompiledRequirements>();
 
-  constructor(capacity: Capacity, executor: string) {
+  constructor(capacity: Capacity, executor: string, pool?: PoolInfo) {
     this.#capacity = capacity;
     this.#executor = executor;
+    this.#pool = pool;
     this.#freeSlots = capacity.slots;
     for (const [name, amount] of Object.entries(capacity.resources)) this.#free.set(name, amount);
     const defaults = Object.entries(capacity.defaultRequirements ?? {}).filter(([, a]) => a > 0);
@@ -69,6 +77,7 @@ export class CapacityPool {
           name,
           req.amounts[i]!,
           total,
+          this.#pool,
         );
       }
     }

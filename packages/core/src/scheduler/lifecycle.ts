@@ -3,19 +3,22 @@
  * The task state machine at work: how a task becomes ready, succeeds, is
  * retried, fails, is skipped because an input did not succeed, or is
  * cancelled, and what each ending releases (its slot, its waiters, its
- * dependents). Every state change goes through `transition`, which checks
- * the transition table and emits the event. The scheduler adds dispatch on
- * top of it.
+ * dependents); waiting on a task, and cancelling one that has not started.
+ * Every state change goes through `transition`, which checks the
+ * transition table and emits the event. The scheduler adds dispatch on top
+ * of it.
  */
-import { InternalError } from '../errors/run.ts';
+import { CancelledError, InternalError } from '../errors/run.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Executor } from '../executor/executor.ts';
+import type { Logger } from '../vocabulary/logger.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
 import {
   CACHED,
   CANCELLED,
   canTransition,
   FAILED,
+  isTerminal,
   PENDING,
   READY,
   RUNNING,
@@ -25,9 +28,10 @@ import {
 } from '../vocabulary/state.ts';
 import { isNonRetryable, toError } from './attempt-errors.ts';
 import { retryDelay } from './backoff.ts';
-import { CapacityPool } from './capacity.ts';
+import type { CapacityPool } from './capacity.ts';
 import type { InvocationHost } from './invocation.ts';
-import { ReadyQueue } from './ready-queue.ts';
+import { Placement } from './placement.ts';
+import type { ReadyQueue } from './ready-queue.ts';
 import { TaskTable } from './task-table.ts';
 import { Timers } from './timers.ts';
 import { type TransitionDetail, transitionEvent } from './transition-events.ts';
@@ -47,17 +51,21 @@ export interface LifecycleOptions {
   readonly firstId?: number;
   /** Retries of tasks that do not set `retries`. @default 0 */
   readonly defaultRetries?: number;
+  /** Where the scheduler warns (a pool option that an executor without pools ignores). @default none */
+  readonly log?: Logger;
 }
 
 export abstract class TaskLifecycle extends TaskTable {
-  protected readonly executor: Executor;
   protected readonly keepGoing: boolean;
   protected readonly bus: EventBus;
   protected readonly host: InvocationHost;
   protected readonly random: () => number;
   protected readonly defaultRetries: number;
-  protected readonly pool: CapacityPool;
-  protected readonly ready: ReadyQueue;
+  /** The executor's pools (one, without pools); each task's is `poolIndex[id]`. */
+  protected readonly placement: Placement;
+  /** Per pool: what is free, and the ready tasks. */
+  protected readonly capacities: readonly CapacityPool[];
+  protected readonly queues: readonly ReadyQueue[];
   protected readonly timers = new Timers();
   protected readonly waits = new Waits({
     state: (id) => this.state[id]!,
@@ -65,11 +73,12 @@ export abstract class TaskLifecycle extends TaskTable {
     isCurrent: (id, attempt) => this.isCurrent(id, attempt),
     ref: (id) => this.ref(id),
     suspend: (id) => {
-      this.pool.release(this.tasks[id]!.options.requirements);
+      this.capacities[this.poolIndex[id]!]!.release(this.tasks[id]!.options.requirements);
       this.pump();
     },
     // It runs again whether or not capacity is free: it is already running.
-    resume: (id) => this.pool.forceTake(this.tasks[id]!.options.requirements),
+    resume: (id) =>
+      this.capacities[this.poolIndex[id]!]!.forceTake(this.tasks[id]!.options.requirements),
   });
   /** Tasks not yet in a final state. */
   protected unfinishedCount = 0;
@@ -77,20 +86,61 @@ export abstract class TaskLifecycle extends TaskTable {
 
   constructor(options: LifecycleOptions) {
     super(options.runId, options.firstId ?? 0);
-    this.executor = options.executor;
     this.keepGoing = options.keepGoing;
     this.bus = options.bus;
     this.host = options.host;
     this.random = options.random ?? Math.random;
     this.defaultRetries = options.defaultRetries ?? 0;
-    this.pool = new CapacityPool(options.executor.capacity, options.executor.name);
-    this.ready = new ReadyQueue(this.priorities);
+    const log = options.log;
+    this.placement = new Placement(options.executor, this.priorities, (message, fields) =>
+      log?.warn(message, fields),
+    );
+    this.capacities = this.placement.capacities;
+    this.queues = this.placement.queues;
   }
 
   /** Starts what is ready and fits. */
   protected abstract pump(): void;
   /** Cancels every unfinished task (fail-fast). */
   abstract cancel(reason: string): void;
+
+  /**
+   * Calls `resolve` or `reject` when task `id` is final. `waiter` is the
+   * running task that waits (-1: none); it gives back its slot meanwhile.
+   */
+  wait(
+    id: number,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    waiter = -1,
+    waiterAttempt = 0,
+  ): void {
+    const s = this.state[id]!;
+    if (s === SUCCEEDED || s === CACHED) {
+      resolve(this.values[id]);
+      return;
+    }
+    if (isTerminal(s)) {
+      reject(this.errorOf(id));
+      return;
+    }
+    this.waits.add(id, resolve, reject, waiter, waiterAttempt);
+  }
+
+  /** Cancels a task that has not started; false when it has. */
+  cancelTask(id: number): boolean {
+    const s = this.state[id]!;
+    if (s === CANCELLED) return true;
+    if (s !== PENDING && s !== READY) return false;
+    this.errors.set(
+      id,
+      new CancelledError(`task ${this.describe(id)} was cancelled by Future.cancel()`),
+    );
+    this.cancelOne(id, 'Future.cancel()');
+    this.propagate(id);
+    this.checkIdle();
+    return true;
+  }
 
   protected isCurrent(id: number, attempt: number): boolean {
     return this.state[id] === RUNNING && this.attempts[id] === attempt;
@@ -99,7 +149,7 @@ export abstract class TaskLifecycle extends TaskTable {
   /** Gives back what a running task holds (nothing when it is suspended). */
   protected release(id: number): void {
     if (this.waits.drop(id)) return;
-    this.pool.release(this.tasks[id]!.options.requirements);
+    this.capacities[this.poolIndex[id]!]!.release(this.tasks[id]!.options.requirements);
   }
 
   protected succeed(id: number, value: unknown): void {
@@ -181,7 +231,7 @@ export abstract class TaskLifecycle extends TaskTable {
 
   protected makeReady(id: number): void {
     this.transition(id, READY);
-    this.ready.push(id);
+    this.queues[this.poolIndex[id]!]!.push(id);
   }
 
   protected upstreamFail(id: number, upstreamId: number): void {

@@ -1,26 +1,20 @@
 /**
  * @module
  * The scheduler owns a run's graph: integer task ids, prerequisite counters,
- * the ready queue, requirements-aware dispatch to one executor through the
- * chain of dispatch behaviours, retries, timeouts, cancellation and the
- * failure policy. Per-task state lives in typed arrays indexed by id; a task
- * costs no object beyond its arguments and its value. The state machine's
- * endings live in `lifecycle.ts`; this part adds tasks and dispatches them.
+ * the ready queues, requirements-aware dispatch to one executor (or to each
+ * of its pools, from each pool's own queue) through the chain of dispatch
+ * behaviours, retries, timeouts, cancellation and the failure policy.
+ * Per-task state lives in typed arrays indexed by id; a task costs no
+ * object beyond its arguments and its value. The state machine's endings
+ * live in `lifecycle.ts`; this part adds tasks and dispatches them.
  */
 
 import { CancelledError, formatTask, TimeoutError } from '../errors/run.ts';
 import type { TaskEvent } from '../events/events.ts';
+import type { Executor } from '../executor/executor.ts';
 import type { NodeGraph } from '../vocabulary/node.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
-import {
-  CACHED,
-  CANCELLED,
-  isTerminal,
-  PENDING,
-  READY,
-  RUNNING,
-  SUCCEEDED,
-} from '../vocabulary/state.ts';
+import { CACHED, isTerminal, READY, RUNNING, SUCCEEDED } from '../vocabulary/state.ts';
 import type { AnyArgs, Task } from '../vocabulary/task.ts';
 import { ARGS_ONLY_FUTURES } from './args.ts';
 import { BehaviourChain, type BehaviourInfo, type DispatchBehaviour } from './behaviours.ts';
@@ -28,6 +22,7 @@ import { refusingChildren } from './children-refused.ts';
 import { TaskInvocation } from './invocation.ts';
 import { type LifecycleOptions, TaskLifecycle } from './lifecycle.ts';
 import { Pacer } from './pacer.ts';
+import type { Placement } from './placement.ts';
 import { transitionEvent } from './transition-events.ts';
 import { ZeroWaiters } from './zero-waiters.ts';
 
@@ -49,21 +44,27 @@ const MAX_PASSED_OVER = 32;
 
 export class Scheduler extends TaskLifecycle {
   readonly #controller = new AbortController();
-  readonly #graph: NodeGraph;
+  /** Per pool: its executor, and the graph its tasks' child submissions go to. */
+  readonly #executors: readonly Executor[];
+  readonly #graphs: readonly NodeGraph[];
   readonly #chain: BehaviourChain;
   #inflight = 0;
   readonly #quiet = new ZeroWaiters();
   #pumping = false;
+  /** Set when pump is asked for while it runs: a pool it already served may have new ready tasks. */
+  #pumpAgain = false;
+  /** The pool a multi-pool pump serves first: the one after the pool where the pacer last paused. */
+  #firstPool = 0;
   #pumpScheduled = false;
   readonly #pacer = new Pacer(SLICE_MS, () => this.pump());
 
   constructor(options: SchedulerOptions) {
     super(options);
     this.#chain = new BehaviourChain(options.behaviours ?? []);
-    this.#graph =
-      options.executor.carriesChildren === false
-        ? refusingChildren(options.graph, options.executor.name)
-        : options.graph;
+    this.#executors = this.placement.executors;
+    this.#graphs = this.#executors.map((e) =>
+      e.carriesChildren === false ? refusingChildren(options.graph, e.name) : options.graph,
+    );
   }
 
   /** Aborts when the run is cancelled; the signal of tasks without a timeout. */
@@ -89,22 +90,41 @@ export class Scheduler extends TaskLifecycle {
     return this.#chain.list();
   }
 
-  /** Throws when `task` could never run on this executor. */
-  checkRequirements(task: Task): void {
+  /** The executor's pools as the scheduler dispatches to them (see `Placement`). */
+  get pools(): Placement {
+    return this.placement;
+  }
+
+  /**
+   * The index of the pool `task` runs in when task `parentId` submits it
+   * (-1: the run's main code): the pool it names, else its parent's (a
+   * child runs where its parent runs), else the default pool. Throws
+   * `UnknownPoolError` for a pool the executor lacks.
+   */
+  poolFor(task: Task, parentId = -1): number {
+    if (task.options.pool !== undefined) return this.placement.poolOf(task, this.#describeNext);
+    return parentId >= this.firstId ? this.poolIndex[parentId]! : this.placement.defaultPool;
+  }
+
+  /** Throws when `task` could never run in its pool (the executor, without pools). */
+  checkRequirements(task: Task, pool = this.poolFor(task)): void {
     const req = task.options.requirements;
     if (req !== undefined) {
-      this.pool.check(req, () =>
-        formatTask({ id: this.graph.size, name: task.name, label: task.label }),
-      );
+      this.placement.checkRequirements(pool, req, () => this.#describeNext(task));
     }
   }
+
+  /** How a task about to be added is named in messages. */
+  readonly #describeNext = (task: Task): string =>
+    formatTask({ id: this.graph.size, name: task.name, label: task.label });
 
   /**
    * Adds a task instance that depends on `deps` (existing ids) and returns its
    * id. It starts when every dep has succeeded; a dep that already did not
    * succeed makes it `upstream_failed` at once. `ordinal` and `argsHash`
    * identify the submission across runs (see `TaskSubmitted`); with
-   * `recorded`, the task ends as `cached` with that value at once.
+   * `recorded`, the task ends as `cached` with that value at once. `pool`
+   * is its pool, when the caller already asked `poolFor`.
    */
   add(
     task: Task,
@@ -115,13 +135,15 @@ export class Scheduler extends TaskLifecycle {
     ordinal = 0,
     argsHash: string | undefined = undefined,
     recorded: RecordedResult | undefined = undefined,
+    pool = this.poolFor(task, parentId),
   ): number {
     const id = this.graph.addNode();
     if (id === this.state.length) {
       this.grow();
-      this.ready.priorities = this.priorities;
+      this.placement.setPriorities(this.priorities);
     }
     this.tasks[id] = task;
+    this.poolIndex[id] = pool;
     // With only futures as arguments, keep their count: the list is rebuilt from the inputs.
     this.args[id] = argKind === ARGS_ONLY_FUTURES ? args.length : args;
     this.argKinds[id] = argKind;
@@ -168,7 +190,7 @@ export class Scheduler extends TaskLifecycle {
     this.cancelledFor = reason;
     this.#controller.abort(new CancelledError(`run ${this.runId} was cancelled: ${reason}`));
     this.timers.clearAll();
-    this.ready.clear();
+    this.placement.clearQueues();
     const n = this.graph.size;
     for (let id = this.firstId; id < n; id++) {
       if (!isTerminal(this.state[id]!)) this.cancelOne(id, reason);
@@ -185,44 +207,6 @@ export class Scheduler extends TaskLifecycle {
     return this.#quiet.wait(this.#inflight === 0, graceMs);
   }
 
-  /**
-   * Calls `resolve` or `reject` when task `id` is final. `waiter` is the
-   * running task that waits (-1: none); it gives back its slot meanwhile.
-   */
-  wait(
-    id: number,
-    resolve: (value: unknown) => void,
-    reject: (error: unknown) => void,
-    waiter = -1,
-    waiterAttempt = 0,
-  ): void {
-    const s = this.state[id]!;
-    if (s === SUCCEEDED || s === CACHED) {
-      resolve(this.values[id]);
-      return;
-    }
-    if (isTerminal(s)) {
-      reject(this.errorOf(id));
-      return;
-    }
-    this.waits.add(id, resolve, reject, waiter, waiterAttempt);
-  }
-
-  /** Cancels a task that has not started; false when it has. */
-  cancelTask(id: number): boolean {
-    const s = this.state[id]!;
-    if (s === CANCELLED) return true;
-    if (s !== PENDING && s !== READY) return false;
-    this.errors.set(
-      id,
-      new CancelledError(`task ${this.describe(id)} was cancelled by Future.cancel()`),
-    );
-    this.cancelOne(id, 'Future.cancel()');
-    this.propagate(id);
-    this.checkIdle();
-    return true;
-  }
-
   // ---- dispatch ----
 
   #schedulePump(): void {
@@ -235,14 +219,47 @@ export class Scheduler extends TaskLifecycle {
   }
 
   protected pump(): void {
-    if (this.#pumping || this.#pacer.paused) return;
+    if (this.#pacer.paused) return;
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
     this.#pumping = true;
+    try {
+      const n = this.queues.length;
+      if (n === 1) {
+        this.#pumpPool(0);
+        return;
+      }
+      // Each pool from its own queue, so a full pool holds back no other.
+      // Starting a task may make tasks ready in a pool already served (a
+      // cached one releases its dependents): serve them all again then.
+      do {
+        this.#pumpAgain = false;
+        for (let i = 0, p = this.#firstPool; i < n; i++, p = p + 1 === n ? 0 : p + 1) {
+          if (this.#pumpPool(p)) {
+            // Paused: the next slice starts with the next pool, so one pool
+            // with a long queue and room to spare cannot take every slice.
+            this.#firstPool = p + 1 === n ? 0 : p + 1;
+            return;
+          }
+        }
+      } while (this.#pumpAgain);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  /** Starts what is ready and fits in pool `p`; true when the pacer paused. */
+  #pumpPool(p: number): boolean {
+    const ready = this.queues[p]!;
+    const capacity = this.capacities[p]!;
     const before = this.#chain.beforeStart;
     let passedOver: number[] | undefined;
     try {
-      outer: while (this.ready.size > 0 && this.pool.hasFreeSlot) {
-        if (this.#pacer.pauseDue()) break;
-        const id = this.ready.pop();
+      outer: while (ready.size > 0 && capacity.hasFreeSlot) {
+        if (this.#pacer.pauseDue()) return true;
+        const id = ready.pop();
         if (this.state[id] !== READY) continue;
         const task = this.tasks[id]!;
         for (let i = 0; i < before.length; i++) {
@@ -252,7 +269,7 @@ export class Scheduler extends TaskLifecycle {
             continue outer;
           }
         }
-        if (this.pool.tryTake(task.options.requirements)) {
+        if (capacity.tryTake(task.options.requirements)) {
           this.#start(id);
         } else {
           passedOver ??= [];
@@ -261,17 +278,19 @@ export class Scheduler extends TaskLifecycle {
         }
       }
     } finally {
-      if (passedOver !== undefined) for (const id of passedOver) this.ready.push(id);
-      this.#pumping = false;
+      if (passedOver !== undefined) for (const id of passedOver) ready.push(id);
     }
+    return false;
   }
 
   #start(id: number): void {
     const task = this.tasks[id]!;
     const attempt = ++this.attempts[id]!;
+    const pool = this.poolIndex[id]!;
+    const executor = this.#executors[pool]!;
     // An executor that runs every attempt in one place says so up front; the
     // others say where when they place the attempt, within run().
-    const where = this.executor.worker;
+    const where = executor.worker;
     this.transition(
       id,
       RUNNING,
@@ -297,20 +316,28 @@ export class Scheduler extends TaskLifecycle {
         });
       };
       // Where the executor places attempts itself, the clock starts at placement.
-      if (this.executor.placesAttempts !== true) arm();
+      if (executor.placesAttempts !== true) arm();
     }
     this.#inflight++;
     let outcome: Promise<unknown>;
-    const invocation = new TaskInvocation(this.host, this.#graph, id, attempt, task, args, signal);
+    const invocation = new TaskInvocation(
+      this.host,
+      this.#graphs[pool]!,
+      id,
+      attempt,
+      task,
+      args,
+      signal,
+    );
     try {
-      outcome = this.executor.run(invocation, signal);
+      outcome = executor.run(invocation, signal);
     } catch (error) {
       outcome = Promise.reject(error);
     }
     if (where === undefined && this.bus.active && this.isCurrent(id, attempt)) {
       this.bus.emit(transitionEvent(this.eventBase(id), RUNNING, { worker: invocation.worker }));
     }
-    if (arm !== undefined && this.executor.placesAttempts === true) {
+    if (arm !== undefined && executor.placesAttempts === true) {
       if (invocation.worker !== undefined) arm();
       // Not placed yet (no worker was free): the clock starts when it is.
       else invocation.onPlaced = () => this.isCurrent(id, attempt) && arm();

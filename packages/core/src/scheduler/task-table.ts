@@ -1,7 +1,7 @@
 /**
  * @module
  * Where a run's task instances live: per-task state in typed arrays indexed
- * by id (state, unmet inputs, attempts, argument kind, priority), the task,
+ * by id (state, unmet inputs, attempts, argument kind, priority, pool), the task,
  * arguments, value and error of each, and the graph. The scheduler extends
  * it with behaviour; this part only stores and describes.
  */
@@ -42,6 +42,8 @@ export abstract class TaskTable {
   protected attempts = new Uint16Array(1024);
   protected argKinds = new Uint8Array(1024);
   protected priorities = new Int32Array(1024);
+  /** The index of each task's executor pool (see `Placement`). */
+  protected poolIndex = new Uint8Array(1024);
   protected readonly failedIds: number[] = [];
   protected cancelledFor: string | undefined;
   /** The first id of this table; ids below it belong to earlier sessions of the run. */
@@ -184,5 +186,6 @@ export abstract class TaskTable {
     this.attempts = grow(this.attempts, (n) => new Uint16Array(n));
     this.argKinds = grow(this.argKinds, (n) => new Uint8Array(n));
     this.priorities = grow(this.priorities, (n) => new Int32Array(n));
+    this.poolIndex = grow(this.poolIndex, (n) => new Uint8Array(n));
   }
 }

@@ -70,6 +70,16 @@ export interface SubmitOptions {
   readonly cache?: boolean;
   /** The task's version in its cache key. @default a hash of its function's source */
   readonly version?: string;
+  /**
+   * The pool of the run's executor the task runs in, when the executor is a
+   * set of pools (`pools({ local: threads(), cluster: queue() }, { default:
+   * 'local' })`); a pool the executor lacks is an error at submit. Under an
+   * executor without pools the option is ignored (with one warning per pool
+   * name), so the same code runs on every executor.
+   * @default the pool of the task that submitted it; from the run's main
+   * code, the executor's default pool
+   */
+  readonly pool?: string;
 }
 
 /** Options of `task({ ... }, fn)`. */
@@ -107,6 +117,8 @@ export interface CompiledTaskOptions {
   readonly priority: number;
   readonly cache: boolean;
   readonly version: string | undefined;
+  /** The executor pool the task asks for; undefined: the default pool. */
+  readonly pool: string | undefined;
   /**
    * The files a submission reads and writes, from its arguments (futures
    * replaced by values); set by `command()` and by the `inputs` option.
@@ -336,6 +348,11 @@ function compileOptions(
   if (o.version !== undefined && (typeof o.version !== 'string' || o.version === '')) {
     throw new InvalidOptionError(`task ${name}: version must be a non-empty string`);
   }
+  if (o.pool !== undefined && (typeof o.pool !== 'string' || o.pool === '')) {
+    throw new InvalidOptionError(
+      `task ${name}: pool must be the non-empty name of one of the executor's pools, got ${describeValue(o.pool)}`,
+    );
+  }
   checkLabel(o.label, name);
   const b = o.backoff;
   const factor = b?.factor ?? base?.backoffFactor ?? 2;
@@ -355,6 +372,7 @@ function compileOptions(
     priority,
     cache: o.cache ?? base?.cache ?? false,
     version: o.version ?? base?.version,
+    pool: o.pool ?? base?.pool,
     resources: base?.resources ?? NO_RESOURCES,
     module: base?.module,
     ...(base?.files === undefined ? {} : { files: base.files }),

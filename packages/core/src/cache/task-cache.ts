@@ -6,11 +6,19 @@
  * with that key in the run store: a hit whose result can still be read ends
  * the task as `cached` with that result. When the mode writes, the key is
  * recorded with the result so later runs find it.
+ *
+ * Lookups are read in batches: the first lookup that finds no answer read
+ * ahead also makes the keys of up to `READ_AHEAD` tasks submitted after it
+ * with plain arguments (no futures, no files: their keys are known at
+ * submit) and reads them all at once (`findCachedMany`). Their answers are
+ * kept until those tasks are looked up; a key recorded meanwhile by this
+ * run is not seen by them, which only means running a task again, as a
+ * miss always may.
  */
 
 import type { ArtifactStore } from '../store/artifact-store.ts';
 import { decodeResult, MISSING } from '../store/result-codec.ts';
-import type { RunStore, StoredResult } from '../store/run-store.ts';
+import type { CachedEntry, RunStore, StoredResult } from '../store/run-store.ts';
 import { hashBytes, hashFileSync, hashValue } from '../util/hash.ts';
 import type { RecordedResult } from '../vocabulary/recorded.ts';
 import type { Task } from '../vocabulary/task.ts';
@@ -31,6 +39,9 @@ export interface CacheHost {
   resourceConfig(name: string): { readonly config: unknown; readonly dependsOn: readonly string[] };
 }
 
+/** How many keys one batched lookup reads ahead. */
+const READ_AHEAD = 512;
+
 interface Submission {
   readonly args: string | undefined;
   readonly deps: readonly number[];
@@ -49,6 +60,11 @@ export class TaskCache {
   readonly #outputs = new Map<number, readonly string[]>();
   /** Results found for cache hits, until the run records them for the task that took them. */
   readonly #hits = new Map<number, StoredResult>();
+  /** Tasks submitted with plain arguments, in order, whose keys may be read ahead. */
+  readonly #plain: number[] = [];
+  #plainNext = 0;
+  /** Answers read ahead, by key (null: not found), until their task is looked up. */
+  readonly #ahead = new Map<string, CachedEntry | null>();
 
   constructor(
     mode: CacheMode,
@@ -66,6 +82,7 @@ export class TaskCache {
   /** Remembers what a caching task was submitted with. */
   submitted(id: number, args: string | undefined, deps: readonly number[]): void {
     this.#submissions.set(id, { args, deps: [...deps] });
+    if (this.reads && deps.length === 0 && args !== undefined) this.#plain.push(id);
   }
 
   /** The task's cache key, once its inputs have succeeded; undefined when one cannot be made. */
@@ -134,12 +151,37 @@ export class TaskCache {
     // The key is made now, while the task's arguments are at hand, even when only writing.
     const key = this.keyOf(id);
     if (key === undefined || !this.reads) return undefined;
-    const found = this.#store.findCached(key);
+    const found = this.#find(key, id);
     if (found === undefined) return undefined;
     const value = decodeResult(found.result, this.#artifacts);
     if (value === MISSING) return undefined;
     this.#hits.set(id, found.result);
     return { value, from: { runId: found.runId, taskId: found.taskId }, cacheKey: key };
+  }
+
+  /** The store's answer for `key` (task `id`'s), read ahead with those of the next plain tasks. */
+  #find(key: string, id: number): CachedEntry | undefined {
+    const ahead = this.#ahead.get(key);
+    if (ahead !== undefined) {
+      this.#ahead.delete(key);
+      return ahead ?? undefined;
+    }
+    const keys = [key];
+    const plain = this.#plain;
+    while (keys.length < READ_AHEAD && this.#plainNext < plain.length) {
+      const next = plain[this.#plainNext++]!;
+      if (next === id || this.#keys.has(next) || this.#host.taskOf(next).options.files) continue;
+      const k = this.keyOf(next);
+      if (k !== undefined && !this.#ahead.has(k)) keys.push(k);
+    }
+    if (this.#plainNext === plain.length) {
+      plain.length = 0;
+      this.#plainNext = 0;
+    }
+    if (keys.length === 1) return this.#store.findCached(key);
+    const found = this.#store.findCachedMany(keys);
+    for (let i = 1; i < keys.length; i++) this.#ahead.set(keys[i]!, found.get(keys[i]!) ?? null);
+    return found.get(key);
   }
 
   /** The stored result a hit took, once (the run records it as this task's result). */

@@ -35,6 +35,7 @@ import { checkClearCache, checkDeleteRuns, checkExceptRuns, endOf } from './run-
 import type {
   ArtifactHashesOptions,
   AttemptRecord,
+  CachedEntry,
   ClearCacheOptions,
   DeleteRunsOptions,
   EventQuery,
@@ -233,11 +234,16 @@ export class MemoryRunStore implements RunStore {
     return result && copyResult(result);
   }
 
-  findCached(
-    cacheKey: string,
-  ):
-    | { readonly runId: string; readonly taskId: number; readonly result: StoredResult }
-    | undefined {
+  findCachedMany(cacheKeys: readonly string[]): Map<string, CachedEntry> {
+    const found = new Map<string, CachedEntry>();
+    for (const key of cacheKeys) {
+      const entry = found.has(key) ? undefined : this.findCached(key);
+      if (entry !== undefined) found.set(key, entry);
+    }
+    return found;
+  }
+
+  findCached(cacheKey: string): CachedEntry | undefined {
     this.#open();
     let best: { run: MemRun; id: number; task: MemTask } | undefined;
     for (const run of this.#cacheIndex.get(cacheKey) ?? []) {

@@ -65,7 +65,9 @@
  *   paging (`limit`, `offset`, `afterSeq`) apply in the store, not after.
  * - `findCached(key)` returns the newest succeeded or cached task recorded
  *   with that cache key and a result, from any run: of the run opened last,
- *   the highest task id.
+ *   the highest task id. `findCachedMany(keys)` answers the same for many
+ *   keys at once, as one read (a map from each key found to what
+ *   `findCached` returns for it; keys not found are absent).
  * - `clearCache({ before })` forgets the cache keys of the tasks recorded in
  *   the runs that started (`startedAt`) before `before` (epoch ms; every run
  *   when it is left out): `findCached` no longer finds them and their
@@ -256,6 +258,13 @@ export interface RunWriter {
   close(state: RunState, result?: StoredResult): Promise<void>;
 }
 
+/** A cache hit: the task recorded with the key, and its result. */
+export interface CachedEntry {
+  readonly runId: string;
+  readonly taskId: number;
+  readonly result: StoredResult;
+}
+
 export interface RunStore extends AsyncDisposable {
   /** Where the store lives, for messages (`/repo/.weft/weft.db`, `memory`). */
   readonly location: string;
@@ -271,9 +280,8 @@ export interface RunStore extends AsyncDisposable {
   result(runId: string, taskId: number): StoredResult | undefined;
   /** The run's own result, as its writer's `close` stored it. */
   runResult(runId: string): StoredResult | undefined;
-  findCached(
-    cacheKey: string,
-  ): { readonly runId: string; readonly taskId: number; readonly result: StoredResult } | undefined;
+  findCached(cacheKey: string): CachedEntry | undefined;
+  findCachedMany(cacheKeys: readonly string[]): Map<string, CachedEntry>;
   /** Asks a run (in another process) to cancel; it sees the request within a second. */
   requestCancel(runId: string, reason: string): void;
   /**

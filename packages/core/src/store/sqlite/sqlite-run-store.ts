@@ -32,6 +32,7 @@ import { checkClearCache, checkDeleteRuns, checkExceptRuns } from '../run-cleanu
 import type {
   ArtifactHashesOptions,
   AttemptRecord,
+  CachedEntry,
   ClearCacheOptions,
   DeleteRunsOptions,
   EventQuery,
@@ -192,13 +193,14 @@ export class SqliteRunStore implements RunStore {
     return this.#queries.runResult(runId);
   }
 
-  findCached(
-    cacheKey: string,
-  ):
-    | { readonly runId: string; readonly taskId: number; readonly result: StoredResult }
-    | undefined {
+  findCached(cacheKey: string): CachedEntry | undefined {
     this.#open();
     return this.#queries.findCached(cacheKey);
+  }
+
+  findCachedMany(cacheKeys: readonly string[]): Map<string, CachedEntry> {
+    this.#open();
+    return this.#queries.findCachedMany(cacheKeys);
   }
 
   requestCancel(runId: string, reason: string): void {

@@ -1,7 +1,7 @@
 /**
  * @module
- * The run store contract on `findCached`: the newest succeeded or cached
- * task recorded with the key and a result, from any run.
+ * The run store contract on `findCached` and `findCachedMany`: the newest
+ * succeeded or cached task recorded with the key and a result, from any run.
  */
 import { describe, expect, it } from 'vitest';
 import { anError, Events, runInfo, type StoreContext } from './helpers.ts';
@@ -51,6 +51,39 @@ export function cacheContract({ newStore }: StoreContext): void {
       await w3.close('succeeded');
       expect(store.findCached('k')?.runId).toBe(later.id);
       expect(store.findCached('k2')).toBeUndefined();
+
+      // Many keys at once: what findCached answers for each, keys not found absent.
+      const many = store.findCachedMany(['other', 'k2', 'k', 'other']);
+      expect([...many.keys()].sort()).toEqual(['k', 'other']);
+      expect(many.get('k')).toEqual(store.findCached('k'));
+      expect(many.get('other')).toEqual(store.findCached('other'));
+      expect(store.findCachedMany([]).size).toBe(0);
+    });
+
+    it('answers findCachedMany for more keys than one batch reads', async () => {
+      const store = await newStore();
+      const info = runInfo();
+      const writer = store.openRun(info);
+      const ev = new Events(info.id);
+      const keys: string[] = [];
+      for (let id = 0; id < 2500; id++) {
+        for (const e of ev.lifecycle(id)) writer.event(e);
+        // Every third task has no result: not a hit.
+        writer.result(id, id % 3 === 0 ? undefined : bytes(id % 256), `key-${id}`);
+        keys.push(`key-${id}`);
+      }
+      await writer.close('succeeded');
+      const many = store.findCachedMany([...keys, 'absent']);
+      expect(many.size).toBe(2500 - Math.ceil(2500 / 3));
+      for (const id of [1, 2, 1000, 1001, 2498]) {
+        expect(many.get(`key-${id}`)).toEqual({
+          runId: info.id,
+          taskId: id,
+          result: bytes(id % 256),
+        });
+      }
+      expect(many.has('key-0')).toBe(false);
+      expect(many.has('key-2499')).toBe(false);
     });
 
     it('sees results while their run is still open', async () => {

@@ -1,0 +1,200 @@
+/**
+ * @module
+ * The queue executor against raw BullMQ, in one run, on one private Redis
+ * (scripts/redis.sh):
+ *
+ * - independent no-op tasks (10,000 and 100,000) on 2 worker processes:
+ *   weft's `queue` executor and `weft worker`, against a BullMQ queue, one
+ *   `addBulk` and 2 BullMQ worker processes of the same concurrency, as a
+ *   ratio of throughputs (goal: weft at least 0.8x);
+ * - a chain of 1,000 dependent tasks: the time per link (goal: under 1 ms).
+ *
+ * weft runs unrecorded (`record: false`): the executor is what is measured.
+ *
+ *   node bench/queue.ts [--tasks 10000,100000] [--chain 1000] [--concurrency 32] [--repeat 3]
+ *                       [--prefetch n]   (the executor's option; its default otherwise)
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Future, run, submit } from '@weft/core';
+import { createQueueExecutor } from '@weft/queue';
+import { Queue } from 'bullmq';
+import { link, noop } from './queue-tasks.ts';
+import { printTable } from './table.ts';
+
+const { values } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '10000,100000' },
+    chain: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '32' },
+    prefetch: { type: 'string' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
+const sizes = values.tasks.split(',').map(Number);
+const chain = Number(values.chain);
+const concurrency = Number(values.concurrency);
+const repeat = Number(values.repeat);
+const options = values.prefetch === undefined ? {} : { prefetch: Number(values.prefetch) };
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const BIN = join(REPO, 'packages/core/bin/weft.js');
+const scratch = join(REPO, '.cache', 'bench-queue');
+mkdirSync(scratch, { recursive: true });
+const dir = mkdtempSync(join(scratch, 'run-'));
+const redisDir = join(dir, 'redis');
+const port = Number(
+  execFileSync(join(REPO, 'scripts/redis.sh'), ['start', redisDir], { encoding: 'utf8' }).trim(),
+);
+const url = `redis://127.0.0.1:${port}`;
+const secret = 'bench-queue-secret-0123456789';
+process.env.WEFT_QUEUE_SECRET = secret;
+// A project that declares @weft/queue, so that `weft worker` finds the plugin.
+writeFileSync(
+  join(dir, 'package.json'),
+  JSON.stringify({ name: 'bench', type: 'module', dependencies: { '@weft/queue': '*' } }),
+);
+
+const children: ChildProcess[] = [];
+
+/** Starts a process and resolves once its output contains `ready`. */
+function start(args: readonly string[], ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: { ...process.env, WEFT_QUEUE_REDIS: url },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const look = (d: Buffer) => {
+      seen += d.toString();
+      if (seen.includes(ready)) resolve(child);
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${seen}`)));
+  });
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(
+    children.splice(0).map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+/** Seconds raw BullMQ takes to add `n` jobs (addBulk) and have its workers drain them. */
+async function rawRun(n: number): Promise<number> {
+  const queue = new Queue('raw', { connection: { host: '127.0.0.1', port } });
+  const jobs = Array.from({ length: n }, () => ({
+    name: 'noop',
+    data: {},
+    opts: { removeOnComplete: true, removeOnFail: true },
+  }));
+  const startAt = performance.now();
+  await queue.addBulk(jobs);
+  for (;;) {
+    const counts = await queue.getJobCounts('wait', 'active', 'prioritized', 'delayed');
+    if (Object.values(counts).every((c) => c === 0)) break;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const seconds = (performance.now() - startAt) / 1000;
+  await queue.close();
+  return seconds;
+}
+
+/** Seconds weft's queue executor takes to run `n` no-op tasks. */
+async function weftRun(n: number): Promise<number> {
+  const executor = await createQueueExecutor({ redis: url, root: REPO, ...options });
+  const startAt = performance.now();
+  await run(
+    () => {
+      for (let i = 0; i < n; i++) submit(noop);
+    },
+    { executor, record: false },
+  );
+  const seconds = (performance.now() - startAt) / 1000;
+  await executor[Symbol.asyncDispose]();
+  return seconds;
+}
+
+/** Milliseconds per link of a chain of `n` dependent tasks. */
+async function chainRun(n: number): Promise<number> {
+  const executor = await createQueueExecutor({ redis: url, root: REPO, ...options });
+  const startAt = performance.now();
+  const out = await run(
+    () => {
+      let f: Future<number> = submit(link, 0);
+      for (let i = 1; i < n; i++) f = submit(link, f);
+      return f;
+    },
+    { executor, record: false },
+  );
+  const ms = (performance.now() - startAt) / n;
+  if (out !== n) throw new Error(`the chain returned ${out}, not ${n}`);
+  await executor[Symbol.asyncDispose]();
+  return ms;
+}
+
+const rate = (seconds: number, count: number) => Math.round(count / seconds).toLocaleString('en');
+const rows: string[][] = [];
+try {
+  const tasks = join(REPO, 'bench/queue-tasks.ts');
+  const weftArgs = [
+    'worker',
+    '--root',
+    REPO,
+    '--preload',
+    tasks,
+    '--concurrency',
+    String(concurrency),
+  ];
+  const raw = join(REPO, 'bench/queue-raw-worker.ts');
+  const rawArgs = [raw, String(port), 'raw', String(concurrency)];
+  // Each side runs with only its own 2 workers alive; sides alternate, each keeps its best.
+  const weftBest = new Map<number, number>();
+  const rawBest = new Map<number, number>();
+  let perLink = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < repeat; r++) {
+    for (let i = 0; i < 2; i++) await start([BIN, ...weftArgs], 'serving queue');
+    if (r === 0) await weftRun(1000); // workers import their modules, connections are made
+    for (const n of sizes) weftBest.set(n, Math.min(weftBest.get(n) ?? Infinity, await weftRun(n)));
+    perLink = Math.min(perLink, await chainRun(chain));
+    await stopAll();
+    for (let i = 0; i < 2; i++) await start(rawArgs, 'ready');
+    if (r === 0) await rawRun(1000);
+    for (const n of sizes) rawBest.set(n, Math.min(rawBest.get(n) ?? Infinity, await rawRun(n)));
+    await stopAll();
+  }
+  for (const n of sizes) {
+    const weft = weftBest.get(n)!;
+    const bull = rawBest.get(n)!;
+    rows.push([
+      `no-op x${n.toLocaleString('en')}, 2 workers of ${concurrency}`,
+      `weft ${rate(weft, n)}/s`,
+      `BullMQ ${rate(bull, n)}/s`,
+      (bull / weft).toFixed(2),
+    ]);
+  }
+  rows.push([
+    `chain of ${chain.toLocaleString('en')} dependent tasks`,
+    `${perLink.toFixed(3)} ms/link`,
+    'goal < 1 ms',
+    '',
+  ]);
+  printTable(['workload', 'weft', 'baseline', 'ratio (weft/BullMQ throughput)'], rows);
+} finally {
+  await stopAll();
+  execFileSync(join(REPO, 'scripts/redis.sh'), ['stop', redisDir]);
+  rmSync(dir, { recursive: true, force: true });
+}

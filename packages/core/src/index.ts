@@ -48,6 +48,21 @@ export {
   startRun,
 } from './frontends/futures/run.ts';
 export { type Futurable, type FuturableArgs, gather, submit } from './frontends/futures/submit.ts';
+export * as targets from './frontends/targets/index.ts';
+export {
+  type BuildOptions,
+  type BuildReport,
+  build,
+  type Coordinates,
+  need,
+  type Rule,
+  type RuleSet,
+  type RuleSpec,
+  rule,
+  ruleSet,
+  type StepContext,
+  state,
+} from './frontends/targets/index.ts';
 export * as wfformat from './frontends/wfformat/index.ts';
 export { Graph } from './graph/graph.ts';
 export {

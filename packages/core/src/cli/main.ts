@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { weftVersion } from '../vocabulary/version.ts';
+import { registerBuild } from './commands/build.ts';
 import { registerCache } from './commands/cache.ts';
 import { registerCancel } from './commands/cancel.ts';
 import { registerExport } from './commands/export.ts';
@@ -36,6 +37,7 @@ Examples:
   $ weft export 01jd3k > run.json         # a run as a WfFormat 1.5 instance
   $ weft cache clear --older-than 7d      # forget cached results of older runs
   $ weft prune --older-than 30d --dry-run # what deleting old runs would delete
+  $ weft build results/all.vcf -n         # what building a target would run, and why
 
 Runs are recorded in .weft/weft.db beside the nearest weft.config.ts (else in
 the working directory); --store <path> reads another store.
@@ -63,6 +65,7 @@ export function buildProgram(done: (code: number) => void): Command {
   registerExport(program, done);
   registerCache(program, done);
   registerPrune(program, done);
+  registerBuild(program, done);
   registerPluginCommands(program, done);
   return program;
 }

@@ -90,6 +90,7 @@ export const BUILT_IN_COMMANDS: ReadonlySet<string> = new Set([
   'export',
   'cache',
   'prune',
+  'build',
   'help',
 ]);
 

@@ -73,6 +73,18 @@ export {
   StoreWriterDiedError,
 } from './store.ts';
 export { RunStoreCleanupError } from './store-cleanup.ts';
+export {
+  TargetAmbiguousError,
+  TargetCoordinateError,
+  TargetCycleError,
+  type TargetLink,
+  TargetMissingError,
+  TargetNoImplementationError,
+  TargetNoRulesError,
+  TargetOutputMissingError,
+  TargetRuleError,
+  TargetWildcardError,
+} from './targets.ts';
 export { UsageError } from './usage.ts';
 export {
   WfFormatExportError,

@@ -66,6 +66,17 @@ import {
   StoreWriterDiedError,
 } from './store.ts';
 import { RunStoreCleanupError } from './store-cleanup.ts';
+import {
+  TargetAmbiguousError,
+  TargetCoordinateError,
+  TargetCycleError,
+  TargetMissingError,
+  TargetNoImplementationError,
+  TargetNoRulesError,
+  TargetOutputMissingError,
+  TargetRuleError,
+  TargetWildcardError,
+} from './targets.ts';
 import { UsageError } from './usage.ts';
 import {
   WfFormatExportError,
@@ -218,4 +229,29 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
     WfFormatInputMissingError,
     'in files mode, a task of a WfFormat instance lacks an input file',
   ),
+  // Targets and rules
+  WEFT_TARGET_MISSING: entry(TargetMissingError, 'no rule makes a target and no such file exists'),
+  WEFT_TARGET_AMBIGUOUS: entry(TargetAmbiguousError, 'two rules make the same target'),
+  WEFT_TARGET_CYCLE: entry(TargetCycleError, 'rules need each other in a loop'),
+  WEFT_TARGET_WILDCARD: entry(
+    TargetWildcardError,
+    'a wildcard cannot be resolved from the target (a pattern, or a name left in a target)',
+  ),
+  WEFT_TARGET_NO_IMPLEMENTATION: entry(
+    TargetNoImplementationError,
+    "the coordinates select none of a rule's implementations",
+  ),
+  WEFT_TARGET_OUTPUT_MISSING: entry(
+    TargetOutputMissingError,
+    "a rule's step did not write its declared output",
+  ),
+  WEFT_TARGET_RULE: entry(
+    TargetRuleError,
+    "a rule's function threw or returned something malformed",
+  ),
+  WEFT_TARGET_COORDINATE: entry(
+    TargetCoordinateError,
+    'a coordinate was set again with another value',
+  ),
+  WEFT_TARGET_NO_RULES: entry(TargetNoRulesError, 'need() was called in a run without rules'),
 });

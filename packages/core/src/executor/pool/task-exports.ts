@@ -2,9 +2,25 @@
  * @module
  * Finding tasks among a module's exports by name: what a worker does after
  * importing a task's module, and what the coordinator does to check at
- * submit that a worker will succeed.
+ * submit that a worker will succeed. An export is a task, or a value that
+ * carries the tasks it defined under `Symbol.for('weft.tasks')` (a rule of
+ * the targets front end carries its steps' tasks so).
  */
 import { isTask, type Task } from '../../vocabulary/task.ts';
+
+const TASKS = Symbol.for('weft.tasks');
+
+/** The tasks an exported value is or carries. */
+function tasksOf(value: unknown): readonly unknown[] {
+  if (isTask(value)) return [value];
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return [];
+  try {
+    const carried = (value as Record<symbol, unknown>)[TASKS];
+    return Array.isArray(carried) ? carried : [];
+  } catch {
+    return []; // a proxy or a getter that throws carries nothing
+  }
+}
 
 /** What is wrong with a module's tasks: why none of them can be found by name. */
 export interface ExportProblem {
@@ -22,12 +38,14 @@ export function exportedTasks(namespace: unknown): Map<string, Task> | ExportPro
     } catch {
       continue; // an export still in its temporal dead zone
     }
-    if (!isTask(value)) continue;
-    const other = tasks.get(value.name);
-    if (other !== undefined && other.fn !== value.fn) {
-      return { problem: `its module exports two different tasks named "${value.name}"` };
+    for (const task of tasksOf(value)) {
+      if (!isTask(task)) continue;
+      const other = tasks.get(task.name);
+      if (other !== undefined && other.fn !== task.fn) {
+        return { problem: `its module exports two different tasks named "${task.name}"` };
+      }
+      tasks.set(task.name, task);
     }
-    tasks.set(value.name, value);
   }
   return tasks;
 }

@@ -1,0 +1,129 @@
+/**
+ * `weft build` as a user runs it (the built bin/weft.js, spawned, in a
+ * project with a rules.ts): the dry run's plan as text and as a graph, a
+ * build, then nothing to do, `--force`, `--param` choosing an
+ * implementation, `--json`, and the exit codes of a plan that cannot be
+ * made (2), a failed step (1) and a command line without targets (2).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, parseEvents, project, weft } from './fixtures/cli/harness.ts';
+
+afterEach(cleanup);
+
+const RULES = `
+import { readFile, writeFile } from 'node:fs/promises';
+import { rule, state } from '@weft/core';
+
+export const upper = rule('up/{name}.txt', {
+  name: 'upper',
+  needs: 'in/{name}.txt',
+  run: async ({ input, output }) => writeFile(output[0], (await readFile(input, 'utf8')).toUpperCase()),
+});
+
+export const joined = rule('all.txt', {
+  name: 'joined',
+  implementations: [
+    { name: 'dashes', when: { sep: '-' }, needs: ['up/a.txt', 'up/b.txt'],
+      command: ({ input, output }) => ({ argv: ['sh', '-c', 'printf "%s-%s" "$(cat "$1")" "$(cat "$2")" > "$3"', 'sh', input[0], input[1], output[0]] }) },
+    { name: 'plain', needs: ['up/a.txt', 'up/b.txt'],
+      command: ({ input, output }) => ({ argv: ['sh', '-c', 'cat "$1" "$2" > "$3"', 'sh', input[0], input[1], output[0]] }) },
+  ],
+});
+
+export const broken = rule('broken.txt', { name: 'broken', run: () => { throw new Error('it broke'); } });
+
+export default ['all.txt'];
+`;
+
+function rulesProject(): string {
+  const dir = project({ config: false });
+  writeFileSync(join(dir, 'rules.ts'), RULES);
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const [f, text] of [
+    ['in/a.txt', 'a'],
+    ['in/b.txt', 'b'],
+  ] as const) {
+    const path = join(dir, f);
+    mkdirSync(join(dir, 'in'), { recursive: true });
+    writeFileSync(path, text);
+  }
+  return dir;
+}
+
+describe('weft build', () => {
+  it('prints the plan with --dry-run: what would run and why, with its commands', async () => {
+    const dir = rulesProject();
+    const r = await weft(['build', '-n'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'run up/a.txt [upper]: never built',
+        'run up/b.txt [upper]: never built',
+        'run all.txt [joined plain]: never built',
+        `    $ sh -c 'cat "$1" "$2" > "$3"' sh up/a.txt up/b.txt all.txt`,
+        '3 jobs to run (upper 2, joined 1), 0 up to date',
+        '',
+      ].join('\n'),
+    );
+    const g = await weft(['build', '-n', '--format', 'json', 'all.txt'], dir);
+    expect(g.code).toBe(0);
+    const graph = JSON.parse(g.stdout) as { nodes: { label: string; state: string }[] };
+    expect(graph.nodes.map((n) => [n.label, n.state])).toEqual([
+      ['up/a.txt', 'pending'],
+      ['up/b.txt', 'pending'],
+      ['all.txt', 'pending'],
+    ]);
+  });
+
+  it('builds, then has nothing to do; --force and --param build again', async () => {
+    const dir = rulesProject();
+    const first = await weft(['build'], dir);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('3 jobs to run (upper 2, joined 1), 0 up to date');
+    expect(readFileSync(join(dir, 'all.txt'), 'utf8')).toBe('AB');
+    const again = await weft(['build'], dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('nothing to do: 3 jobs up to date\n');
+    const dash = await weft(['build', '-n', '--param', 'sep=-'], dir);
+    expect(dash.stdout).toContain(
+      'run all.txt [joined dashes]: the coordinates chose another implementation (dashes; it was built by plain)',
+    );
+    const built = await weft(['build', '--param', 'sep=-', '--json'], dir);
+    expect(built.code).toBe(0);
+    const result = parseEvents(built.stdout).at(-1)!;
+    expect(result).toMatchObject({
+      type: 'result',
+      value: { ran: 1, upToDate: 2, values: { 'all.txt': 'all.txt' } },
+    });
+    expect(readFileSync(join(dir, 'all.txt'), 'utf8')).toBe('A-B');
+    const forced = await weft(['build', '-n', '-B', '--param', 'sep=-'], dir);
+    expect(forced.stdout).toContain('3 jobs to run');
+  });
+
+  it('exits 2 naming the target when the plan cannot be made, 1 when a step fails', async () => {
+    const dir = rulesProject();
+    const missing = await weft(['build', 'up/c.txt'], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      'error: no rule makes "in/c.txt" and no such file exists (needed by up/c.txt [rule upper] <- the build)\n',
+    );
+    const failed = await weft(['build', 'broken.txt', '--quiet'], dir);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('it broke');
+  });
+
+  it('exits 2 without targets or rules', async () => {
+    const dir = rulesProject();
+    writeFileSync(join(dir, 'rules.ts'), RULES.replace("export default ['all.txt'];", ''));
+    const none = await weft(['build'], dir);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /^error: no targets: name them \(weft build <targets\.\.\.>\), or export the default ones from .*rules\.ts/,
+    );
+    const elsewhere = await weft(['build', '-f', 'nope.ts'], dir);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/^error: rules module not found: .*nope\.ts/);
+  });
+});

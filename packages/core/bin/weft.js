@@ -74,13 +74,26 @@ function reexec(node) {
 
 /** Runs weft with this Node, from the build. */
 async function start() {
-  const entry = new URL('../dist/cli/main.js', import.meta.url);
+  // `weft exec` runs in every batch job: it loads no more than it needs.
+  const exec = process.argv[2] === 'exec';
+  const entry = new URL(
+    exec ? '../dist/worker/exec-main.js' : '../dist/cli/main.js',
+    import.meta.url,
+  );
   if (!existsSync(entry)) {
     fail(
       `weft is not built: ${fileURLToPath(entry)} is missing.\n` +
         'In a clone of the weft repository, build it at the root with `npm run build` (or `npx tsc -b`); ' +
         'in another project, install the packed package instead (`npm pack` in packages/core builds it and writes weft-core-<version>.tgz; then `npm install /path/to/weft-core-<version>.tgz`).',
     );
+  }
+  if (exec) {
+    const { execMain } = await import(entry.href);
+    const code = await execMain(process.argv.slice(3));
+    process.exitCode = code;
+    // Exit even if a task left something holding the event loop.
+    setTimeout(() => process.exit(code), 20).unref();
+    return;
   }
   const { cli } = await import(entry.href);
   await cli();

@@ -5,7 +5,28 @@
  * `@weft/core/testing` checks it), the registry of executor kinds, the
  * in-process executor to delegate to, the checks a remote executor makes
  * at submit, and executors made of named pools (`pools`, `ExecutorPool`).
+ * Beside it, the delayed-submission seam: a batch
+ * submitter takes a whole graph ahead of time (its contract is in
+ * `executor/batch-submitter.ts`; `runBatchSubmitterContract` checks it).
  */
+export {
+  type BatchFollower,
+  type HandedRun,
+  registerBatchFollower,
+  type TaskObservation,
+} from './coordinator/delayed/follow.ts';
+export { fillInputs } from './executor/batch/inputs.ts';
+export { BatchOrder, describePlanned } from './executor/batch/order.ts';
+export {
+  type BatchContext,
+  type BatchOutcome,
+  type BatchReceipt,
+  type BatchSubmitter,
+  type PlannedInput,
+  type PlannedTask,
+  type SubmitsBatches,
+  submitsBatches,
+} from './executor/batch-submitter.ts';
 export {
   type Capacity,
   type Executor,

@@ -6,6 +6,7 @@
 
 export type { CacheMode } from './cache/task-cache.ts';
 export {
+  type CommandOptions,
   type CommandResult,
   type CommandSpec,
   type CommandSpecFn,

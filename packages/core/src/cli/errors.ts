@@ -29,6 +29,8 @@ const USAGE_CODES = new Set([
   'WEFT_RUN_STILL_RUNNING',
   'WEFT_RUN_CLAIMED',
   'WEFT_RUN_PROCESSES_ALIVE',
+  'WEFT_DYNAMIC_WORKFLOW',
+  'WEFT_BATCH_UNSUPPORTED',
 ]);
 
 /** The exit code for an error that ended a command. */

@@ -12,6 +12,7 @@ import { weftVersion } from '../vocabulary/version.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerCache } from './commands/cache.ts';
 import { registerCancel } from './commands/cancel.ts';
+import { registerExec } from './commands/exec.ts';
 import { registerExport } from './commands/export.ts';
 import { registerGraph } from './commands/graph.ts';
 import { registerLogs } from './commands/logs.ts';
@@ -21,6 +22,7 @@ import { registerResume } from './commands/resume.ts';
 import { registerRun } from './commands/run.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerShow } from './commands/show.ts';
+import { registerSubmit } from './commands/submit.ts';
 import { EXIT_OK, EXIT_USAGE, errorText, exitCodeOf } from './errors.ts';
 import { err } from './format.ts';
 
@@ -34,6 +36,7 @@ Examples:
   $ weft rerun 01jd3k --from-failure      # rerun only what failed
   $ weft graph pipeline.ts --format dot   # the graph, without running it
   $ weft run montage.json --cores 16      # a WfFormat (WfCommons) instance
+  $ weft submit pipeline.ts --mode hpc    # hand the whole graph to Slurm, and exit
   $ weft export 01jd3k > run.json         # a run as a WfFormat 1.5 instance
   $ weft cache clear --older-than 7d      # forget cached results of older runs
   $ weft prune --older-than 30d --dry-run # what deleting old runs would delete
@@ -56,6 +59,7 @@ export function buildProgram(done: (code: number) => void): Command {
     })
     .addHelpText('after', EXAMPLES);
   registerRun(program, done);
+  registerSubmit(program, done);
   registerResume(program, done);
   registerRuns(program, done);
   registerShow(program, done);
@@ -65,6 +69,7 @@ export function buildProgram(done: (code: number) => void): Command {
   registerExport(program, done);
   registerCache(program, done);
   registerPrune(program, done);
+  registerExec(program, done);
   registerBuild(program, done);
   registerPluginCommands(program, done);
   return program;

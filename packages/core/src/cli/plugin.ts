@@ -80,6 +80,8 @@ export interface WeftPlugin {
 /** The names of the commands weft has of its own. */
 export const BUILT_IN_COMMANDS: ReadonlySet<string> = new Set([
   'run',
+  'submit',
+  'exec',
   'resume',
   'rerun',
   'runs',

@@ -151,7 +151,10 @@ export async function withRun<T>(
 ): Promise<T> {
   const opened = await openStoreFor(choice, idOrPrefix);
   try {
-    return await f(opened, findRun(opened, idOrPrefix));
+    const run = findRun(opened, idOrPrefix);
+    // A run handed to a batch system is brought up to date from it first.
+    const { followed } = await import('./batch.ts');
+    return await f(opened, await followed(opened, run));
   } finally {
     await opened.close();
   }

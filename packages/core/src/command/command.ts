@@ -21,6 +21,7 @@ import {
   type TaskOptions,
 } from '../vocabulary/task.ts';
 import { checkInputs, checkOutputs } from './files.ts';
+import { mpiSpec } from './mpi.ts';
 import { runProgram } from './spawn.ts';
 import { type CommandSpec, type CompiledSpec, compileSpec } from './spec.ts';
 
@@ -65,33 +66,36 @@ export type CommandSpecFn<A extends AnyArgs> = (...args: A) => CommandSpec | Pro
  * lines.stdout; // '42 /abs/words.txt.sorted\n'
  */
 export function command(
-  nameOrOptions: string | TaskOptions,
+  nameOrOptions: string | CommandOptions,
   spec: CommandSpec,
 ): Task<[], CommandResult>;
 export function command<A extends AnyArgs>(
-  nameOrOptions: string | TaskOptions,
+  nameOrOptions: string | CommandOptions,
   spec: CommandSpecFn<A>,
 ): Task<A, CommandResult>;
 export function command(
-  nameOrOptions: string | TaskOptions,
+  nameOrOptions: string | CommandOptions,
   spec: CommandSpec | CommandSpecFn<AnyArgs>,
 ): Task<AnyArgs, CommandResult> {
   let compiled: CompiledSpec | undefined;
-  const options: TaskOptions =
+  const given: CommandOptions =
     typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  const options = withRanks(given);
   // A fixed spec is what decides the result: it is the task's version (for
   // the cache), not the module it is written in, so that editing the
   // workflow file elsewhere keeps its cached results.
   const version =
     options?.version ?? (typeof spec === 'function' ? undefined : specVersion(spec as CommandSpec));
+  // MPI ranks of the definition (a variant's own requirements do not change how it starts).
+  let ranks = 0;
   const defined = defineTask(
     version === undefined || typeof options !== 'object' || options === null
-      ? nameOrOptions
+      ? options
       : { ...options, version },
     typeof spec === 'function'
       ? async (ctx: TaskContext, ...args: AnyArgs) =>
-          runCommand(ctx, compileSpec(await spec(...args), ctx.name))
-      : (ctx: TaskContext) => runCommand(ctx, compiled!),
+          runCommand(ctx, compileSpec(await spec(...args), ctx.name), ranks)
+      : (ctx: TaskContext) => runCommand(ctx, compiled!, ranks),
     // A worker imports the task from command()'s caller, not from this module.
     callerModule(command),
     (args) => filesOf(typeof spec === 'function' ? spec : () => spec, args),
@@ -100,7 +104,27 @@ export function command(
     typeof spec !== 'function' && Array.isArray(spec?.outputs) && spec.outputs.length > 0,
   );
   if (typeof spec !== 'function') compiled = compileSpec(spec, defined.name);
+  ranks = defined.options.requirements?.ranks ?? 0;
   return defined;
+}
+
+/** Options of `command()`: a task's, and `ranks` to run the program as MPI ranks. */
+export interface CommandOptions extends TaskOptions {
+  /**
+   * Runs the program as this many MPI ranks (`mpirun -np`, `srun -n` inside
+   * a Slurm job): the same as `requirements: { ranks }`; the task takes as
+   * many cpus. @default none: one process, no MPI launcher
+   */
+  readonly ranks?: number;
+}
+
+/** `ranks` moved into the requirements, where the scheduler and executors see it. */
+function withRanks(options: CommandOptions): TaskOptions {
+  if (typeof options !== 'object' || options === null || options.ranks === undefined) {
+    return options;
+  }
+  const { ranks, ...rest } = options;
+  return { ...rest, requirements: { ...rest.requirements, ranks } };
 }
 
 /** A hash of a fixed spec's content, or undefined when it cannot be hashed. */
@@ -109,7 +133,12 @@ function specVersion(spec: CommandSpec): string | undefined {
   return hash === undefined ? undefined : `spec:${hash}`;
 }
 
-async function runCommand(ctx: TaskContext, spec: CompiledSpec): Promise<CommandResult> {
+async function runCommand(
+  ctx: TaskContext,
+  program: CompiledSpec,
+  ranks: number,
+): Promise<CommandResult> {
+  const spec = ranks > 0 ? mpiSpec(program, ranks) : program;
   const cwd = spec.cwd === undefined ? process.cwd() : resolve(spec.cwd);
   const inputs = spec.inputs.map((p) => resolve(cwd, p));
   const outputs = spec.outputs.map((p) => resolve(cwd, p));

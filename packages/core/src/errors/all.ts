@@ -4,6 +4,13 @@
  * means to send errors across threads, processes and machines.
  */
 export { isWeftError, type SerializedError, serializeError, WeftError } from './base.ts';
+export {
+  BatchOrderError,
+  BatchUnsupportedError,
+  DynamicWorkflowError,
+  ExecRefusedError,
+  JobTerminatedError,
+} from './batch.ts';
 export { type CatalogueEntry, ERROR_CATALOGUE, type ErrorClass } from './catalogue.ts';
 export {
   CommandFailedError,

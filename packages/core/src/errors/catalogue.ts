@@ -8,6 +8,13 @@
  */
 import type { WeftError } from './base.ts';
 import {
+  BatchOrderError,
+  BatchUnsupportedError,
+  DynamicWorkflowError,
+  ExecRefusedError,
+  JobTerminatedError,
+} from './batch.ts';
+import {
   CommandFailedError,
   CommandInputMissingError,
   CommandNotFoundError,
@@ -163,6 +170,21 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
   WEFT_POOL_CLOSED: entry(PoolClosedError, 'a task was given to a closed executor'),
   WEFT_FUTURE_ID_PENDING: entry(FutureIdPendingError, "a worker's future has no id yet"),
   WEFT_POOL_IN_WORKER: entry(PoolInWorkerError, 'a worker pool was started inside a worker'),
+  // Delayed execution (weft submit, weft exec)
+  WEFT_BATCH_ORDER: entry(BatchOrderError, 'a batch submitter got a task out of order or twice'),
+  WEFT_DYNAMIC_WORKFLOW: entry(
+    DynamicWorkflowError,
+    'a workflow handed to a batch system ahead of time builds its graph as it runs',
+  ),
+  WEFT_BATCH_UNSUPPORTED: entry(
+    BatchUnsupportedError,
+    'weft submit with an executor that cannot take a whole graph',
+  ),
+  WEFT_EXEC_REFUSED: entry(ExecRefusedError, 'weft exec refused a task file'),
+  WEFT_JOB_TERMINATED: entry(
+    JobTerminatedError,
+    "a task's batch job was told to stop before it ended",
+  ),
   // Command tasks
   WEFT_COMMAND_FAILED: entry(CommandFailedError, 'a program exited non-zero or was killed'),
   WEFT_COMMAND_NOT_FOUND: entry(CommandNotFoundError, 'a program does not exist'),

@@ -146,6 +146,17 @@ export class MemoryRunStore implements RunStore {
     return writer;
   }
 
+  continueRun(runId: string): RunWriter {
+    this.#open();
+    checkRunId(runId);
+    const run = this.#runs.get(runId);
+    if (run === undefined) throw new RunNotFoundError(runId, this.location);
+    if (run.writer !== undefined) throw new RunAlreadyOpenError(runId, this.location);
+    const writer = new MemoryRunWriter(run, this.#cacheIndex);
+    run.writer = writer;
+    return writer;
+  }
+
   runs(query?: RunQuery): RunRecord[] {
     this.#open();
     const q = checkRunQuery(query);

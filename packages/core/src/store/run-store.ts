@@ -24,6 +24,13 @@
  * - `info.executorConfig` must be storable as JSON (no cycles, functions,
  *   symbols or bigints), else `openRun` throws `RunStoreInputError`; it is
  *   read back as its JSON round trip.
+ * - `continueRun(runId)` returns a writer that appends to the recorded run's
+ *   latest session, as the writer that opened it would: no new session,
+ *   nothing turned `cancelled`, the run's info, state and counts unchanged
+ *   until events change them. It is for runs whose tasks end after the
+ *   process that recorded them exited (a whole graph handed to a batch
+ *   system). It throws `RunNotFoundError` for a run that is not recorded, and
+ *   `RunAlreadyOpenError` when this store object writes the run already.
  * - `RunWriter.event()` and `.result()` are synchronous and cheap: they queue;
  *   writing happens in batches. A batch is written atomically (all of it or
  *   none of it). What was written is never left inconsistent by a crash;
@@ -256,6 +263,11 @@ export interface RunWriter {
    * (what its main returned, serialized like a task's), and stops writing.
    */
   close(state: RunState, result?: StoredResult): Promise<void>;
+  /**
+   * Stops writing without recording a final state (what is queued is still
+   * written): the run goes on elsewhere, and `continueRun` writes it later.
+   */
+  release(): void | Promise<void>;
 }
 
 /** A cache hit: the task recorded with the key, and its result. */
@@ -269,6 +281,8 @@ export interface RunStore extends AsyncDisposable {
   /** Where the store lives, for messages (`/repo/.weft/weft.db`, `memory`). */
   readonly location: string;
   openRun(info: RunInfo): RunWriter;
+  /** A writer that appends to a recorded run's latest session (see the contract). */
+  continueRun(runId: string): RunWriter;
   runs(query?: RunQuery): RunRecord[];
   /** A run by id, or by a prefix of its id when only one run has it. */
   run(idOrPrefix: string): RunRecord | undefined;

@@ -7,6 +7,10 @@ export {
   type ArtifactStoreContractOptions,
   runArtifactStoreContract,
 } from './artifact-store-contract.ts';
+export {
+  type BatchSubmitterContractOptions,
+  runBatchSubmitterContract,
+} from './batch-submitter-contract.ts';
 export { type ExecutorContractOptions, runExecutorContract } from './executor-contract.ts';
 export { type FutureContractOptions, runFutureContract } from './future-contract.ts';
 export { type RendererContractOptions, runRendererContract } from './renderer-contract.ts';

@@ -9,6 +9,7 @@ import { afterEach, describe } from 'vitest';
 import type { RunStore } from '../store/run-store.ts';
 import { cacheContract } from './run-store-contract/cache.ts';
 import { clearCacheContract } from './run-store-contract/clear-cache.ts';
+import { continueContract } from './run-store-contract/continue.ts';
 import { deleteRunsContract } from './run-store-contract/delete-runs.ts';
 import { eventsContract } from './run-store-contract/events.ts';
 import type { StoreContext } from './run-store-contract/helpers.ts';
@@ -68,6 +69,7 @@ export function runRunStoreContract({ name, create, reopen }: RunStoreContractOp
     eventsContract(context);
     resumeContract(context);
     sessionsContract(context);
+    continueContract(context);
     interruptedContract(context);
     runResultContract(context);
     cacheContract(context);

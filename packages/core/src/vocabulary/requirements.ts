@@ -12,6 +12,12 @@ export interface Requirements {
   readonly cpus?: number;
   readonly memoryMb?: number;
   readonly gpus?: number;
+  /**
+   * MPI ranks: a command task's program runs as this many processes
+   * (`mpirun -np`, or `srun -n` inside a Slurm job), each taking a cpu, so
+   * the task's `cpus` are at least this many. A whole number from 1.
+   */
+  readonly ranks?: number;
   readonly [custom: string]: number | undefined;
 }
 
@@ -19,8 +25,10 @@ export interface Requirements {
 export interface CompiledRequirements {
   readonly names: readonly string[];
   readonly amounts: readonly number[];
-  /** The same as a record, for events and the run store. */
+  /** The same as a record, for events and the run store (with `ranks`, when given). */
   readonly record: Readonly<Record<string, number>>;
+  /** MPI ranks, when given: not matched against capacity itself, but its cpus are. */
+  readonly ranks?: number;
 }
 
 /** Validates and compiles requirements; `undefined` when the task needs nothing. */
@@ -34,8 +42,14 @@ export function compileRequirements(
   }
   const names: string[] = [];
   const amounts: number[] = [];
+  const ranks = requirements.ranks;
+  if (ranks !== undefined && (!Number.isInteger(ranks) || ranks < 1)) {
+    throw new InvalidOptionError(
+      `task ${task}: requirement ranks (MPI ranks) must be a whole number from 1, got ${String(ranks)}`,
+    );
+  }
   for (const [name, amount] of Object.entries(requirements)) {
-    if (amount === undefined || amount === 0) continue;
+    if (name === 'ranks' || amount === undefined || amount === 0) continue;
     if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
       throw new InvalidOptionError(
         `task ${task}: requirement ${name} must be a finite number >= 0, got ${String(amount)}`,
@@ -44,7 +58,15 @@ export function compileRequirements(
     names.push(name);
     amounts.push(amount);
   }
-  return names.length === 0 ? undefined : requirementsOf(names, amounts);
+  if (ranks === undefined) return names.length === 0 ? undefined : requirementsOf(names, amounts);
+  // Each rank is a process on a cpu of its own.
+  const cpus = names.indexOf('cpus');
+  if (cpus < 0) {
+    names.push('cpus');
+    amounts.push(ranks);
+  } else amounts[cpus] = Math.max(amounts[cpus]!, ranks);
+  const compiled = requirementsOf(names, amounts);
+  return { ...compiled, record: Object.freeze({ ...compiled.record, ranks }), ranks };
 }
 
 /** Compiled requirements from parallel arrays of names and amounts. */

@@ -45,7 +45,15 @@ export function registerCancel(program: Command, done: (code: number) => void): 
 }
 
 async function cancel(id: string, flags: Flags): Promise<number> {
-  return withRun({ store: flags.store, mode: flags.mode }, id, async ({ store }, run) => {
+  return withRun({ store: flags.store, mode: flags.mode }, id, async (opened, run) => {
+    const store = opened.store;
+    const reason = flags.reason ?? `cancelled by weft cancel (pid ${process.pid})`;
+    // A run handed to a batch system: its jobs are withdrawn here and now.
+    const { cancelHanded } = await import('../batch.ts');
+    if (await cancelHanded(opened, run, reason)) {
+      err(`run ${run.id} ended: ${store.run(run.id)?.state ?? 'cancelled'}\n`);
+      return EXIT_OK;
+    }
     if (run.state !== 'running' && run.state !== 'interrupted') {
       err(`run ${run.id} is not running (${run.state}): nothing to cancel\n`);
       return EXIT_OK;
@@ -57,7 +65,7 @@ async function cancel(id: string, flags: Flags): Promise<number> {
       );
       return EXIT_FAILED;
     }
-    store.requestCancel(run.id, flags.reason ?? `cancelled by weft cancel (pid ${process.pid})`);
+    store.requestCancel(run.id, reason);
     err(`asked run ${run.id} to cancel\n`);
     if (!flags.wait) return EXIT_OK;
     let state: string = run.state;

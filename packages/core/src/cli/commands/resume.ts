@@ -79,6 +79,13 @@ async function again(idOrPrefix: string, flags: Flags, verb: 'resume' | 'rerun')
   let run: RunRecord;
   try {
     run = findRun(opened, idOrPrefix);
+    const { handedTo, resumeHanded } = await import('../batch.ts');
+    if (verb === 'resume' && handedTo(run) !== undefined && run.workflow !== undefined) {
+      // A delayed run: what did not succeed goes back to its batch system.
+      const workflow = await loadWorkflow(run.workflow);
+      const params = { ...(run.params ?? {}) };
+      return await resumeHanded(opened, run, () => workflow.main(params), workflow.path);
+    }
   } finally {
     // Released, not closed: the run about to start opens the same store.
     await opened.release();

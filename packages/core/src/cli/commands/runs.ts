@@ -82,10 +82,17 @@ async function listRuns(flags: Flags): Promise<number> {
     return EXIT_OK;
   }
   try {
-    const runs = opened.store.runs({
+    const query = {
       limit: flags.limit,
       ...(flags.state === undefined ? {} : { state: flags.state }),
-    });
+    };
+    let runs = opened.store.runs(query);
+    // Runs handed to a batch system are brought up to date from it first.
+    const { followed, isHanded } = await import('../batch.ts');
+    if (runs.some(isHanded)) {
+      for (const r of runs) if (isHanded(r)) await followed(opened, r);
+      runs = opened.store.runs(query);
+    }
     if (flags.json) printJson(runs);
     else if (runs.length === 0) err(`no runs recorded in ${opened.path}\n`);
     else out(table(COLUMNS, runs, { paint: stdoutPaint(), width: stdoutWidth() }));

@@ -145,6 +145,26 @@ export class SqliteRunStore implements RunStore {
     return writer;
   }
 
+  continueRun(runId: string): RunWriter {
+    this.#open();
+    checkRunId(runId);
+    if (this.#writers.has(runId)) throw new RunAlreadyOpenError(runId, this.location);
+    let row: { key: number; sessions: number } | undefined;
+    try {
+      row = this.#db.prepare('SELECT key, sessions FROM runs WHERE id = ?').get(runId) as
+        | { key: number; sessions: number }
+        | undefined;
+    } catch (error) {
+      throw new RunStoreWriteError(this.location, runId, (error as Error).message);
+    }
+    if (row === undefined) throw new RunNotFoundError(runId, this.location);
+    const host = this.#writerHost();
+    const writer = new SqliteRunWriter(host, runId, row.key, row.sessions);
+    this.#writers.set(runId, writer);
+    host.channel.post({ t: 'open', id: 0, key: row.key, runId });
+    return writer;
+  }
+
   runs(query?: RunQuery): RunRecord[] {
     this.#open();
     return this.#queries.runs(checkRunQuery(query));

@@ -53,8 +53,10 @@ describe.each(['threads', 'processes'] as const)('%s: a hung task and an innocen
     const events: RunEvent[] = [];
     const out = await run(
       async () => {
-        const innocent = submit(nap, 1500); // shares the worker with the hung task
-        const hung = submit(hangOnce.with({ timeout: '200ms', retries: 1, backoff: quick }));
+        // Shares the worker with the hung task, and still runs when that worker is stopped
+        // (timeout + killGrace); the retry's timeout leaves room for a fresh worker to start.
+        const innocent = submit(nap, 3000);
+        const hung = submit(hangOnce.with({ timeout: '1s', retries: 1, backoff: quick }));
         return { hung, innocent };
       },
       { executor, onEvent: (e) => events.push(e) },

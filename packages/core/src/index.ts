@@ -49,6 +49,8 @@ export {
   startRun,
 } from './frontends/futures/run.ts';
 export { type Futurable, type FuturableArgs, gather, submit } from './frontends/futures/submit.ts';
+export * as steps from './frontends/steps/index.ts';
+export { graph, onPool, product, step } from './frontends/steps/index.ts';
 export * as targets from './frontends/targets/index.ts';
 export {
   type BuildOptions,

@@ -6,7 +6,9 @@
  * that cannot be imported for a reason a new project often hits gets an
  * error that says what to change. A `.json` file is read as a WfFormat
  * instance (WfCommons), whose workflow is its main and whose parameters
- * (mode, time scale, cores, ...) are its schema.
+ * (mode, time scale, cores, ...) are its schema. A default export that
+ * is a graph of steps is a main function too (it adds its steps to the
+ * run), checked here before anything runs.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -47,12 +49,31 @@ export async function loadWorkflow(file: string): Promise<Workflow> {
       `${path} has no default export function: write export default async function main(params) { ... }`,
     );
   }
+  checkGraph(main, path);
   return {
     path,
     main: main as Workflow['main'],
     schema: isStandardSchema(module.params) ? module.params : undefined,
   };
 }
+
+/**
+ * A graph of steps (`graph()` of any copy of weft: it carries its model
+ * under `Symbol.for('weft.steps.graph')`) is checked before anything runs:
+ * a wrong graph is a usage error.
+ */
+function checkGraph(main: unknown, path: string): void {
+  const graph = main as { check?: unknown } & Record<symbol, unknown>;
+  if (graph[STEP_GRAPH] === undefined || typeof graph.check !== 'function') return;
+  try {
+    graph.check();
+  } catch (error) {
+    if (!isWeftError(error)) throw error;
+    throw new UsageError(`${path}: ${error.message}`, { cause: error });
+  }
+}
+
+const STEP_GRAPH = Symbol.for('weft.steps.graph');
 
 /** A WfFormat instance as a workflow; a file that is not one, or a malformed one, is a usage error. */
 async function loadInstance(path: string): Promise<Workflow> {

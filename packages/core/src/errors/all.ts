@@ -65,6 +65,15 @@ export {
   UpstreamFailedError,
 } from './run.ts';
 export {
+  StepBehaviourTwiceError,
+  StepBehaviourUnknownError,
+  StepCycleError,
+  StepProductMissingError,
+  StepProductTwiceError,
+  StepProductUnavailableError,
+  StepProductUnproducedError,
+} from './steps.ts';
+export {
   ArtifactMissingError,
   InvalidArtifactHashError,
   RunAlreadyOpenError,

@@ -58,6 +58,15 @@ import {
   UpstreamFailedError,
 } from './run.ts';
 import {
+  StepBehaviourTwiceError,
+  StepBehaviourUnknownError,
+  StepCycleError,
+  StepProductMissingError,
+  StepProductTwiceError,
+  StepProductUnavailableError,
+  StepProductUnproducedError,
+} from './steps.ts';
+import {
   ArtifactMissingError,
   InvalidArtifactHashError,
   RunAlreadyOpenError,
@@ -276,4 +285,27 @@ export const ERROR_CATALOGUE: Readonly<Record<string, CatalogueEntry>> = Object.
     'a coordinate was set again with another value',
   ),
   WEFT_TARGET_NO_RULES: entry(TargetNoRulesError, 'need() was called in a run without rules'),
+  // Steps and products
+  WEFT_STEP_PRODUCT_UNPRODUCED: entry(
+    StepProductUnproducedError,
+    'a step consumes a product that no step of its graph produces',
+  ),
+  WEFT_STEP_PRODUCT_TWICE: entry(StepProductTwiceError, 'two steps produce the same product'),
+  WEFT_STEP_CYCLE: entry(StepCycleError, "steps consume each other's products in a loop"),
+  WEFT_STEP_BEHAVIOUR_UNKNOWN: entry(
+    StepBehaviourUnknownError,
+    "a step's behaviour chain names an unknown behaviour",
+  ),
+  WEFT_STEP_BEHAVIOUR_TWICE: entry(
+    StepBehaviourTwiceError,
+    "a behaviour was inserted into a step's chain twice",
+  ),
+  WEFT_STEP_PRODUCT_MISSING: entry(
+    StepProductMissingError,
+    'a step finished without producing a product it declared',
+  ),
+  WEFT_STEP_PRODUCT_UNAVAILABLE: entry(
+    StepProductUnavailableError,
+    "a product's value was asked for where it is not known",
+  ),
 });

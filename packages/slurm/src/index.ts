@@ -19,6 +19,7 @@ export {
   SlurmNotFoundError,
   SlurmOptionsError,
 } from './errors.ts';
+export { slurmFollower } from './follower.ts';
 export type { PilotOptions, SlurmMode, SlurmOptions } from './options.ts';
 export { default as plugin } from './plugin.ts';
 export { type SbatchOptions, withSbatch } from './sbatch-args.ts';

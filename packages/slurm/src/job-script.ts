@@ -43,7 +43,9 @@ export async function submitJob(r: JobRequest): Promise<string> {
   mkdirSync(join(r.dir, 'logs'), { recursive: true });
   const first = r.keys[0]!;
   const script = join(r.dir, 'jobs', `${first}.sh`);
-  const exec = `exec ${quote(node)} ${quote(weft)} exec ${quote(r.dir)}`;
+  // Node's compile cache, shared by the jobs of every run: a job starts in about half the cpu time.
+  const cache = `export NODE_COMPILE_CACHE="\${NODE_COMPILE_CACHE:-${join(r.dir, '..', '.node-compile-cache').replace(/["$`\\]/g, '\\$&')}}"\n`;
+  const exec = `${cache}exec ${quote(node)} ${quote(weft)} exec ${quote(r.dir)}`;
   const root = `--root ${quote(r.root)}`;
   writeFileSync(
     script,

@@ -176,20 +176,18 @@ describe.skipIf(slurmSkip !== undefined)('weft submit, runs, show, resume, cance
     expect(jobState(batch.jobs['2']!)).toBe('CANCELLED');
   });
 
-  it('weft cancel of a running jobs-mode run scancels its jobs', async () => {
+  /** `weft run long.ts` in jobs mode, once its sleeper's job runs in Slurm. */
+  async function runningJobsRun() {
     const child = spawn(
       process.execPath,
       [bin, 'run', 'long.ts', '--mode', 'jobs', '--store', store, ...dirSet],
-      {
-        cwd: project,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(child);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    // The run's id from its header line, then its sleeper's job once Slurm runs it.
+    // The run's id from its header line.
     let runId: string | undefined;
     while (runId === undefined) {
       runId = /· run (\S+)/.exec(stderr)?.[1];
@@ -205,12 +203,29 @@ describe.skipIf(slurmSkip !== undefined)('weft submit, runs, show, resume, cance
         ?.split('|')[0];
       if (job === undefined) await new Promise((r) => setTimeout(r, 100));
     }
+    return { child, exited, runId, job };
+  }
+
+  async function cancelledInSlurm(job: string): Promise<string> {
+    let state = jobState(job);
+    while (state === 'RUNNING' || state === 'COMPLETING') state = jobState(job);
+    return state;
+  }
+
+  it('weft cancel of a running jobs-mode run scancels its jobs', async () => {
+    const { exited, runId, job } = await runningJobsRun();
     const cancelled = await weft('cancel', runId);
     expect(cancelled.code).toBe(0);
     expect(await exited).not.toBe(0);
-    let state = jobState(job);
-    while (state === 'RUNNING' || state === 'COMPLETING') state = jobState(job);
-    expect(state).toBe('CANCELLED');
+    expect(await cancelledInSlurm(job)).toBe('CANCELLED');
+    expect((await show(runId)).run.state).toBe('cancelled');
+  });
+
+  it('Ctrl-C of a jobs-mode weft run scancels its jobs', async () => {
+    const { child, exited, runId, job } = await runningJobsRun();
+    child.kill('SIGINT');
+    expect(await exited).not.toBe(0);
+    expect(await cancelledInSlurm(job)).toBe('CANCELLED');
     expect((await show(runId)).run.state).toBe('cancelled');
   });
 });

@@ -1,0 +1,185 @@
+/**
+ * @module
+ * @weft/slurm against raw Slurm commands, in one run, on the repository's
+ * private single-node cluster (scripts/slurm.sh start .cache/slurm):
+ *
+ * - per-task jobs (`mode: 'jobs'`): N independent no-op function tasks
+ *   through `weft run`'s executor (each a job running `weft exec`; a wide
+ *   fan-out goes out as a job array), against a shell loop of N raw
+ *   `sbatch --wrap true` waiting for all (and, for scale, one raw
+ *   `--array`), submit until all finished; goal: at most 1.1x the loop;
+ * - delayed submission: a chain of L dependent tasks handed to the slurm
+ *   batch submitter (what `weft submit` calls) and followed through the
+ *   slurm follower (what `weft runs` calls) until the last one ended,
+ *   against L raw `sbatch --dependency=afterok` jobs; goal: at most 1.1x.
+ *
+ * weft runs unrecorded (`record: false`): the executor is what is measured.
+ * A raw job runs `true`; a weft job starts Node and imports the task's
+ * module (`weft exec`), which is most of the difference on a small machine.
+ *
+ *   node bench/slurm.ts [--tasks 200] [--chain 20] [--repeat 1]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { run, silentLogger, submit } from '@weft/core';
+import type { PlannedTask, SubmitsBatches } from '@weft/core/executor';
+import { createSlurmExecutor, slurmFollower } from '@weft/slurm';
+import { link, noop } from './slurm-tasks.ts';
+import { printTable } from './table.ts';
+
+const { values } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '200' },
+    chain: { type: 'string', default: '20' },
+    repeat: { type: 'string', default: '1' },
+  },
+});
+const tasks = Number(values.tasks);
+const chain = Number(values.chain);
+const repeat = Number(values.repeat);
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const started = execFileSync(
+  'bash',
+  [join(REPO, 'scripts/slurm.sh'), 'start', join(REPO, '.cache/slurm')],
+  {
+    encoding: 'utf8',
+  },
+);
+process.env.SLURM_CONF = started
+  .trim()
+  .split('\n')
+  .pop()!
+  .replace(/^SLURM_CONF=/, '');
+const scratch = join(REPO, '.cache', 'bench-slurm');
+mkdirSync(scratch, { recursive: true });
+const dir = mkdtempSync(join(scratch, 'run-'));
+
+/** Seconds a bash script takes (raw Slurm commands). */
+function timed(script: string): number {
+  const startAt = performance.now();
+  execFileSync('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return (performance.now() - startAt) / 1000;
+}
+
+/** Waits (squeue every 0.1 s, as the recipe's own benchmark) until the jobs $ids have left the queue. */
+const WAIT = `while squeue -h -j "$ids" -t PD,R,CG,CF -o %A 2>/dev/null | grep -q .; do sleep 0.1; done`;
+
+const rawLoop = (n: number) =>
+  timed(
+    `ids=; for i in $(seq 1 ${n}); do ids="$ids\${ids:+,}$(sbatch --parsable -o /dev/null --wrap true)"; done; ${WAIT}`,
+  );
+
+const rawArray = (n: number) =>
+  timed(`ids=$(sbatch --parsable -o /dev/null --array=0-${n - 1} --wrap true); ${WAIT}`);
+
+const rawChain = (n: number) =>
+  timed(
+    `prev=$(sbatch --parsable -o /dev/null --wrap true); ids=$prev; ` +
+      `for i in $(seq 2 ${n}); do prev=$(sbatch --parsable -o /dev/null --dependency=afterok:$prev --wrap true); ids="$ids,$prev"; done; ${WAIT}`,
+  );
+
+async function weftJobs(n: number): Promise<number> {
+  const executor = await createSlurmExecutor({ mode: 'jobs', dir, pollInterval: '100ms' });
+  const startAt = performance.now();
+  await run(
+    () => {
+      for (let i = 0; i < n; i++) submit(noop);
+    },
+    { executor, record: false },
+  );
+  const seconds = (performance.now() - startAt) / 1000;
+  await executor[Symbol.asyncDispose]();
+  return seconds;
+}
+
+let runs = 0;
+async function weftChain(n: number): Promise<number> {
+  const executor = await createSlurmExecutor({ mode: 'delayed', dir });
+  const startAt = performance.now();
+  const submitter = await (executor as unknown as SubmitsBatches).batchSubmitter({
+    runId: `bench-${process.pid}-${++runs}`,
+    cwd: REPO,
+    resourceSource: undefined,
+    log: silentLogger,
+  });
+  for (let i = 0; i < n; i++) {
+    const t: PlannedTask = {
+      id: i,
+      prerequisites: i === 0 ? [] : [i - 1],
+      task: link,
+      args: [i === 0 ? 0 : null],
+      inputs: i === 0 ? [] : [{ path: [0], id: i - 1 }],
+      label: undefined,
+    };
+    await submitter.add(t);
+  }
+  const receipt = await submitter.complete();
+  const handed = { runId: 'bench', cwd: REPO, record: receipt.record };
+  const last = [n - 1];
+  for (;;) {
+    const seen = (await slurmFollower.observe(handed, last)).get(n - 1);
+    if (seen?.state === 'succeeded') {
+      if (seen.value !== n) throw new Error(`the chain ended with ${String(seen.value)}, not ${n}`);
+      break;
+    }
+    if (seen !== undefined && seen.state !== 'pending' && seen.state !== 'running') {
+      throw new Error(`the chain's last task ended ${seen.state}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (performance.now() - startAt) / 1000;
+  await submitter[Symbol.asyncDispose]();
+  await executor[Symbol.asyncDispose]();
+  return seconds;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+// A first job of each kind, so that neither side pays for a cold start.
+rawLoop(2);
+await weftJobs(2);
+
+const rows: string[][] = [];
+const m = {
+  loop: [] as number[],
+  array: [] as number[],
+  weft: [] as number[],
+  rawC: [] as number[],
+  weftC: [] as number[],
+};
+for (let r = 0; r < repeat; r++) {
+  m.loop.push(rawLoop(tasks));
+  m.array.push(rawArray(tasks));
+  m.weft.push(await weftJobs(tasks));
+  m.rawC.push(rawChain(chain));
+  m.weftC.push(await weftChain(chain));
+}
+const loop = median(m.loop);
+const weftJ = median(m.weft);
+rows.push([
+  `${tasks} no-op tasks, jobs mode`,
+  fmt(weftJ),
+  fmt(loop),
+  `${(weftJ / loop).toFixed(2)}x`,
+  '<= 1.1x',
+]);
+rows.push([`  (raw --array=0-${tasks - 1}, for scale)`, '', fmt(median(m.array)), '', '']);
+const rawC = median(m.rawC);
+const weftC = median(m.weftC);
+rows.push([
+  `chain of ${chain}, delayed (afterok)`,
+  fmt(weftC),
+  fmt(rawC),
+  `${(weftC / rawC).toFixed(2)}x`,
+  '<= 1.1x',
+]);
+console.log(
+  `Slurm benchmark (${repeat} run${repeat === 1 ? '' : 's'}, median; submit until all finished)`,
+);
+printTable(['what', 'weft', 'raw Slurm', 'weft/raw', 'goal'], rows);
+rmSync(dir, { recursive: true, force: true });

@@ -164,3 +164,33 @@ describe('caching command tasks', () => {
     expect(read(out, 'utf8')).toBe('CHANGED\n');
   });
 });
+
+describe('caching across a resume', () => {
+  it('a run after a resumed one takes from the cache what the resume reused', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'marker');
+    const chain = () => async () => submit(clean, submit(load, marker));
+    // First run: clean fails (load's output is not there yet for it), load succeeds.
+    const store = join(dir, 'weft.db');
+    let first: string | undefined;
+    ran.length = 0;
+    await expect(
+      run(chain(), {
+        cwd: dir,
+        store,
+        onEvent: (e) => {
+          first ??= e.runId;
+          if (e.type === 'started' && e.name === 'c.clean') throw new Error('not yet');
+        },
+      }),
+    ).rejects.toThrow();
+    expect(first).toBeDefined();
+    // Resume: load is reused from the record, clean runs.
+    const resumed = await runLogged(chain(), dir, { store, resume: first });
+    expect(resumed.ran).toEqual([`clean:${marker}-data`]);
+    // A fresh run: both from the cache, clean's key made from load's recorded key.
+    const fresh = await runLogged(chain(), dir, { store });
+    expect(fresh.ran).toEqual([]);
+    expect(fresh.cached).toHaveLength(2);
+  });
+});

@@ -85,6 +85,12 @@ export class TaskCache {
     if (this.reads && deps.length === 0 && args !== undefined) this.#plain.push(id);
   }
 
+  /** Task `id` ends with a recorded result that carries `key` (a resumed run's reuse). */
+  recordedKey(id: number, key: string): void {
+    this.#keys.set(id, key);
+    this.#submissions.delete(id);
+  }
+
   /** The task's cache key, once its inputs have succeeded; undefined when one cannot be made. */
   keyOf(id: number): string | undefined {
     if (this.#keys.has(id)) return this.#keys.get(id);

@@ -177,7 +177,12 @@ export class RunRecording {
       }
     }
     if (task.options.cache && this.#cache !== undefined) {
-      this.#cache.submitted(this.#sched!.size, info.argsHash, deps);
+      const id = this.#sched!.size;
+      this.#cache.submitted(id, info.argsHash, deps);
+      // A result reused from the run it resumes keeps the key it was recorded with, so
+      // that its dependents' keys are those a fresh run makes.
+      const key = info.recorded?.cacheKey;
+      if (key !== undefined) this.#cache.recordedKey(id, key);
     }
     return info;
   }

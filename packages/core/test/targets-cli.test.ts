@@ -3,12 +3,22 @@
  * project with a rules.ts): the dry run's plan as text and as a graph, a
  * build, then nothing to do, `--force`, `--param` choosing an
  * implementation, `--json`, and the exit codes of a plan that cannot be
- * made (2), a failed step (1) and a command line without targets (2).
+ * made (2), a failed step (1) and a command line without targets (2); a
+ * build killed midway, whose next build runs only what was not recorded.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, parseEvents, project, weft } from './fixtures/cli/harness.ts';
+import {
+  cleanup,
+  effects,
+  parseEvents,
+  project,
+  start,
+  tally,
+  waitFor,
+  weft,
+} from './fixtures/cli/harness.ts';
 
 afterEach(cleanup);
 
@@ -75,6 +85,20 @@ describe('weft build', () => {
       ['up/b.txt', 'pending'],
       ['all.txt', 'pending'],
     ]);
+    const mermaid = await weft(['build', '-n', '--format', 'mermaid'], dir);
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout).toMatch(/^flowchart TB\n/);
+    for (const t of ['up/a.txt', 'up/b.txt', 'all.txt'])
+      expect(mermaid.stdout).toContain(`["${t}"]`);
+    expect(mermaid.stdout.match(/ --> /g)).toHaveLength(2);
+    const dot = await weft(['build', '-n', '--format', 'dot'], dir);
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toMatch(/^digraph weft \{\n/);
+    expect(dot.stdout).toContain('[label="all.txt"');
+    expect(dot.stdout.match(/->/g)).toHaveLength(2);
+    const notDry = await weft(['build', '--format', 'dot'], dir);
+    expect(notDry.code).toBe(2);
+    expect(notDry.stderr).toBe('error: --format prints the plan: use it with --dry-run\n');
   });
 
   it('builds, then has nothing to do; --force and --param build again', async () => {
@@ -125,5 +149,85 @@ describe('weft build', () => {
     const elsewhere = await weft(['build', '-f', 'nope.ts'], dir);
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toMatch(/^error: rules module not found: .*nope\.ts/);
+  });
+});
+
+const PARTS = `
+import { appendFileSync, existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { rule } from '@weft/core';
+
+export const part = rule('part/{i}.txt', {
+  name: 'part',
+  run: async ({ wildcards, output }) => {
+    // Hangs (until killed) while the file 'hang' exists.
+    if (wildcards.i === '3' && existsSync('hang')) await new Promise(() => setInterval(() => {}, 1000));
+    appendFileSync('effects.txt', output[0] + '\\n');
+    await writeFile(output[0], wildcards.i);
+  },
+});
+
+export const all = rule('all.txt', {
+  name: 'all',
+  needs: ['part/0.txt', 'part/1.txt', 'part/2.txt', 'part/3.txt', 'part/4.txt'],
+  run: async ({ input, output }) => {
+    appendFileSync('effects.txt', output[0] + '\\n');
+    await writeFile(output[0], (await Promise.all(input.map((f) => readFile(f, 'utf8')))).join(''));
+  },
+});
+
+export default ['all.txt'];
+`;
+
+describe('a build killed midway', () => {
+  it('keeps what it recorded: the next build runs only the rest', async () => {
+    const dir = project({ config: false });
+    writeFileSync(join(dir, 'rules.ts'), PARTS);
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'hang'), '');
+    const log = join(dir, '.weft/targets.log');
+    const recorded = (): string[] => {
+      try {
+        return readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('T\t'))
+          .map((l) => l.split('\t')[1]!);
+      } catch {
+        return [];
+      }
+    };
+    const first = start(['build', '-j', '1', '--quiet'], dir);
+    await waitFor(
+      () => ['part/0.txt', 'part/1.txt', 'part/2.txt'].every((t) => recorded().includes(t)),
+      'the first three parts recorded',
+    );
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const kept = recorded();
+    expect(kept).not.toContain('part/3.txt');
+    expect(kept).not.toContain('all.txt');
+    rmSync(join(dir, 'hang'));
+    const rest = [
+      'part/0.txt',
+      'part/1.txt',
+      'part/2.txt',
+      'part/3.txt',
+      'part/4.txt',
+      'all.txt',
+    ].filter((t) => !kept.includes(t));
+    const dry = await weft(['build', '-n'], dir);
+    expect(dry.stdout.split('\n').filter((l) => l.startsWith('run '))).toEqual(
+      rest.map((t) => `run ${t} [${t === 'all.txt' ? 'all' : 'part'}]: never built`),
+    );
+    const again = await weft(['build', '--json'], dir);
+    expect(again.code).toBe(0);
+    expect(parseEvents(again.stdout).at(-1)).toMatchObject({
+      type: 'result',
+      value: { ran: rest.length, upToDate: 6 - rest.length },
+    });
+    expect(readFileSync(join(dir, 'all.txt'), 'utf8')).toBe('01234');
+    // What was recorded before the kill ran once in all.
+    const counts = tally(effects(dir));
+    for (const t of kept) expect(counts[t]).toBe(1);
   });
 });

@@ -86,6 +86,17 @@ describe('a plan', () => {
     expect(again).toMatchObject({ ran: 0, upToDate: 3, runId: undefined });
   });
 
+  it('stays up to date when an input is touched again and again, with one exit listener for all plans', async () => {
+    inputs();
+    await build('all.txt', { rules, record: false });
+    const listeners = process.listenerCount('exit');
+    for (let i = 0; i < 20; i++) {
+      box.write('in/a.txt', 'a'); // a new stamp: hashed again, and recorded
+      expect(targets.plan('all.txt', { rules }).toRun).toBe(0);
+    }
+    expect(process.listenerCount('exit')).toBeLessThanOrEqual(listeners + 1);
+  });
+
   it('gives the reason of each job that runs', async () => {
     inputs();
     await build('all.txt', { rules, record: false });

@@ -23,6 +23,13 @@ import type { FileStamp } from './model.ts';
 
 const HEADER = 'weft-targets 1\n';
 
+/** Logs with records not written yet: written when the process exits, by one listener. */
+const unwritten = new Set<BuildLog>();
+let exitHooked = false;
+function writeAtExit(): void {
+  for (const log of unwritten) log.flushQuietly();
+}
+
 /** What a target was last built from. */
 export interface TargetRecord {
   /** The step's code: a hash of its function's source, or of its command spec. */
@@ -174,13 +181,17 @@ export class BuildLog {
     if (this.#pending.length >= 512) this.flush();
     else if (this.#timer === undefined) {
       // Written soon, and at the latest when the process exits: a build killed loses little.
-      this.#timer = setTimeout(this.#flushSoon, 250).unref();
-      process.once('exit', this.#flushSoon);
+      this.#timer = setTimeout(this.flushQuietly, 250).unref();
+      unwritten.add(this);
+      if (!exitHooked) {
+        exitHooked = true;
+        process.on('exit', writeAtExit);
+      }
     }
   }
 
-  // A flush nobody waits for: a record it cannot write only costs a rebuild.
-  readonly #flushSoon = (): void => {
+  /** A flush nobody waits for: a record it cannot write only costs a rebuild. */
+  readonly flushQuietly = (): void => {
     try {
       this.flush();
     } catch {
@@ -192,7 +203,7 @@ export class BuildLog {
   flush(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
-      process.off('exit', this.#flushSoon);
+      unwritten.delete(this);
       this.#timer = undefined;
     }
     if (this.path === undefined || this.#pending.length === 0) return;

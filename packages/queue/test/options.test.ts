@@ -1,7 +1,8 @@
 /**
  * The queue's options, checked without Redis: URLs (a password only from
  * the environment, and never in a message), the executor's and the worker's
- * options, signatures, and which worker advert fits which requirements.
+ * options, signatures, which worker advert fits which requirements, and
+ * what a task that no worker fits says while it waits.
  */
 import { describe, expect, it } from 'vitest';
 import type { Advert } from '../src/common/advert.js';
@@ -9,6 +10,8 @@ import { resolveRedis, scrub } from '../src/common/redis-url.js';
 import { Signer, signerFromEnv } from '../src/common/secret.js';
 import { compileQueueOptions } from '../src/coordinator/options.js';
 import { fits } from '../src/coordinator/placement.js';
+import type { QueueCall } from '../src/coordinator/state.js';
+import { Waiting } from '../src/coordinator/waiting.js';
 import { compileWorkerOptions } from '../src/worker/options.js';
 
 describe('the Redis URL', () => {
@@ -143,5 +146,37 @@ describe('placement', () => {
     expect(fits(advert, { cpus: 5 })).toBe(false);
     expect(fits(advert, { gpus: 2 })).toBe(false);
     expect(fits(advert, { nvme: 1 })).toBe(false);
+  });
+});
+
+describe('a task no live worker fits', () => {
+  /** A call as the waiting list sees it: its log is all that matters here. */
+  function call(warnings: string[]): QueueCall {
+    const log = { warn: (m: string) => void warnings.push(m) };
+    return { inv: { log } } as unknown as QueueCall;
+  }
+  const why = 'it needs gpus 1, which no live worker offers';
+
+  it('says why once it has waited a moment, then fails after the timeout', () => {
+    const warnings: string[] = [];
+    const waiting = new Waiting();
+    const c = call(warnings);
+    waiting.addUnfit(c, why, 0);
+    expect(waiting.sweep(1000, 60_000)).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(waiting.sweep(2000, 60_000)).toEqual([]);
+    expect(waiting.sweep(3000, 60_000)).toEqual([]);
+    expect(warnings).toEqual([`waiting for a queue worker (fails after 60 s): ${why}`]);
+    expect(waiting.sweep(60_000, 60_000)).toEqual([c]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('says why before it fails, even when no sweep came between (a late sweep, a short timeout)', () => {
+    const warnings: string[] = [];
+    const waiting = new Waiting();
+    const c = call(warnings);
+    waiting.addUnfit(c, why, 0);
+    expect(waiting.sweep(5000, 1000)).toEqual([c]);
+    expect(warnings).toEqual([`waiting for a queue worker (fails after 1 s): ${why}`]);
   });
 });

@@ -80,11 +80,14 @@ export class Waiting {
     const expired: QueueCall[] = [];
     for (const call of this.unfit) {
       const since = call.unfitSince ?? now;
-      if (now - since >= timeoutMs) {
-        expired.push(call);
-        continue;
-      }
-      if (now - since >= Math.min(WARN_AFTER_MS, timeoutMs / 2) && call.warned !== call.reason) {
+      const expires = now - since >= timeoutMs;
+      if (expires) expired.push(call);
+      // Also when it expires unwarned (a short timeout, a sweep late on a busy machine): the
+      // log says why it waited before the task fails.
+      if (
+        (expires || now - since >= Math.min(WARN_AFTER_MS, timeoutMs / 2)) &&
+        call.warned !== call.reason
+      ) {
         call.warned = call.reason;
         call.inv.log.warn(
           `waiting for a queue worker (fails after ${Math.round(timeoutMs / 1000)} s): ${call.reason}`,

@@ -218,7 +218,10 @@ export class SessionHost {
     if (job === undefined) return;
     this.#jobs.delete(k);
     if (job.holds) this.#w.gate.release(job.need);
-    job.release?.();
+    // After the report leaves (the worker's connection writes its commands on setImmediate):
+    // freeing the slot makes BullMQ finish the job, whose script would otherwise hold up the
+    // report on Redis, and the report is what the coordinator waits for.
+    if (job.release !== undefined) setImmediate(job.release);
     for (const [f, waiter] of this.#waiting) if (waiter === k) this.#waiting.delete(f);
   }
 

@@ -43,8 +43,21 @@ describe('a worker killed mid-task', () => {
       const dir = project({ 'tasks.ts': TASKS, 'wf.ts': workflow(ids) });
       const a = await startWorker(dir, redis, ['--concurrency', '1']);
       const b = await startWorker(dir, redis, ['--concurrency', '1']);
+      // Room for every task on either worker (prefetch 8: 9 jobs each), so the retry is placed
+      // on the survivor at once: an attempt placed later has no worker in its `started` event
+      // (the scheduler emits it at dispatch), which is core's to fix, not what this tests.
       const run = weft(
-        ['run', 'wf.ts', '--executor', 'queue', '--json', '--retries', '1'],
+        [
+          'run',
+          'wf.ts',
+          '--executor',
+          'queue',
+          '--json',
+          '--retries',
+          '1',
+          '--set',
+          'executor.prefetch=8',
+        ],
         dir,
         env(redis),
       );

@@ -43,6 +43,7 @@ export {
   executorOfKind,
   registerExecutorKind,
 } from './executor/kinds.ts';
+export { restoreOutputs } from './executor/pool/children.ts';
 export { coordinatorHash, importableModule } from './executor/pool/modules.ts';
 export { remoteTask } from './executor/pool/remote-task.ts';
 export { checkSerializable, findUnserializable } from './executor/pool/serializable.ts';

@@ -8,9 +8,9 @@
  * runs other jobs). A parent awaiting children never deadlocks the workers.
  */
 import { serializeError, UnknownNodeError } from '@weft/core';
-import { remoteTask } from '@weft/core/executor';
-import { type NodeGraph, outputOf } from '@weft/core/frontend';
-import type { FromWorker, FuturePath } from '@weft/core/worker';
+import { remoteTask, restoreOutputs } from '@weft/core/executor';
+import type { NodeGraph } from '@weft/core/frontend';
+import type { FromWorker } from '@weft/core/worker';
 import { localOptions } from '../common/modules.ts';
 import type { Down } from '../common/wire.ts';
 import type { QueueCall, WorkerView } from './state.ts';
@@ -42,7 +42,7 @@ export function submitFromWorker(
       );
     }
     graph = parent.inv.graph;
-    const args = restoreOutputs(view, m.a as unknown[], m.fp);
+    const args = restoreOutputs(view.nodes, m.a as unknown[], m.fp);
     const after = m.af?.map((f) => {
       const node = view.nodes.get(f);
       if (node === undefined) {
@@ -113,26 +113,4 @@ export function waitFromWorker(
     waiter === undefined ? -1 : waiter.inv.taskId,
     waiter === undefined ? 0 : waiter.inv.attempt,
   );
-}
-
-/** Puts references to the run's nodes where the worker's futures were in a submit's arguments. */
-function restoreOutputs(
-  view: WorkerView,
-  args: unknown[],
-  paths: readonly FuturePath[],
-): unknown[] {
-  for (const { path, f } of paths) {
-    const node = view.nodes.get(f);
-    if (node === undefined) {
-      throw new UnknownNodeError(
-        'an argument is a future whose submitting task has finished; pass its value instead',
-      );
-    }
-    let container = args as unknown as Record<string | number, unknown>;
-    for (let i = 0; i < path.length - 1; i++) {
-      container = container[path[i]!] as Record<string | number, unknown>;
-    }
-    container[path[path.length - 1]!] = outputOf(node.graph, node.id);
-  }
-  return args;
 }

@@ -26,7 +26,7 @@ export function submitFromWorker(conn: Connection, parent: Call | undefined, m: 
   try {
     if (parent === undefined) throw new ParentFinishedError(m.o.name);
     graph = parent.inv.graph;
-    const args = restoreOutputs(conn, m.a as unknown[], m.fp);
+    const args = restoreOutputs(conn.nodes, m.a as unknown[], m.fp);
     const after = m.af?.map((f) => {
       const node = conn.nodes.get(f);
       if (node === undefined) {
@@ -94,14 +94,18 @@ export function waitFromWorker(conn: Connection, waiter: Call | undefined, m: Wa
   );
 }
 
-/** Puts references to the run's nodes where the worker's futures were in a submit's arguments. */
-function restoreOutputs(
-  conn: Connection,
+/**
+ * Puts references to the run's nodes where a worker's futures were in a
+ * submit's arguments; `nodes` maps the worker's future ids to the nodes they
+ * stand for. Remote executors carry children the same way.
+ */
+export function restoreOutputs(
+  nodes: ReadonlyMap<number, { readonly graph: NodeGraph; readonly id: number }>,
   args: unknown[],
   paths: readonly FuturePath[],
 ): unknown[] {
   for (const { path, f } of paths) {
-    const node = conn.nodes.get(f);
+    const node = nodes.get(f);
     if (node === undefined) {
       throw new UnknownNodeError(
         'an argument is a future whose submitting task has finished; pass its value instead',

@@ -152,6 +152,11 @@ describe('placement', () => {
       const evs = events(r.stdout);
       expect(evs.find((e) => e.type === 'result')).toMatchObject({ value: 16 });
       expect(evs.filter((e) => e.type === 'succeeded')).toHaveLength(31);
+      // Most were placed after the worker's slot freed, long after they were
+      // handed to the queue: each still starts naming the worker it ran on.
+      const starts = evs.filter((e) => e.type === 'started');
+      expect(starts).toHaveLength(31);
+      for (const s of starts) expect(s.worker).toBe(one.label);
       one.child.kill('SIGTERM');
       await one.exited;
     },

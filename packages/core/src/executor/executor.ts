@@ -103,8 +103,10 @@ export interface Executor extends AsyncDisposable {
   /**
    * True when the executor calls `invocation.placed()` for every attempt,
    * when the attempt starts on a worker, which may be after `run()` returned
-   * (it waited for a worker): the attempt's timeout then runs from there.
-   * @default false (the timeout runs from `run()`)
+   * (it waited for a worker): the attempt's timeout then runs from there,
+   * and its `started` event (which names the worker) is emitted then; an
+   * attempt that ends before it is placed has no `started` event.
+   * @default false (the timeout runs from `run()`, and the attempt is started then)
    */
   readonly placesAttempts?: boolean;
   readonly capacity: Capacity;

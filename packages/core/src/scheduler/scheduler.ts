@@ -334,13 +334,24 @@ export class Scheduler extends TaskLifecycle {
     } catch (error) {
       outcome = Promise.reject(error);
     }
-    if (where === undefined && this.bus.active && this.isCurrent(id, attempt)) {
-      this.bus.emit(transitionEvent(this.eventBase(id), RUNNING, { worker: invocation.worker }));
-    }
-    if (arm !== undefined && executor.placesAttempts === true) {
-      if (invocation.worker !== undefined) arm();
-      // Not placed yet (no worker was free): the clock starts when it is.
-      else invocation.onPlaced = () => this.isCurrent(id, attempt) && arm();
+    const started = (): void => {
+      if (this.bus.active && this.isCurrent(id, attempt)) {
+        this.bus.emit(transitionEvent(this.eventBase(id), RUNNING, { worker: invocation.worker }));
+      }
+    };
+    if (executor.placesAttempts === true && invocation.worker === undefined) {
+      // Not placed yet (it waits for a worker): the attempt's `started` event,
+      // which names the worker, and its clock both wait for the placement.
+      let placed = false;
+      invocation.onPlaced = () => {
+        if (!this.isCurrent(id, attempt)) return;
+        if (!placed && where === undefined) started();
+        placed = true;
+        arm?.();
+      };
+    } else {
+      if (where === undefined) started();
+      if (executor.placesAttempts === true) arm?.();
     }
     outcome.then(
       (value) => {

@@ -62,6 +62,22 @@ export function invocationContract({ newExecutor }: ContractContext): void {
       expect(attemptsOf(rec.events, 'started')).toEqual([1, 2]);
       expect(attemptsOf(rec.events, 'retrying')).toEqual([1]);
     });
+
+    it('says where each attempt runs: every started event names a worker', async () => {
+      const executor = await newExecutor();
+      const rec = recorder();
+      await run(
+        () => [
+          submit(flaky.with({ retries: 2, backoff: QUICK_RETRY }), 1),
+          ...[1, 2, 3, 4].map((n) => submit(value, n)),
+        ],
+        { executor, onEvent: rec.onEvent },
+      );
+      const starts = rec.events.filter((e) => e.type === 'started');
+      expect(starts).toHaveLength(6);
+      for (const s of starts)
+        expect(s.worker, `attempt ${s.attempt} of task ${s.taskId}`).toMatch(/\S/);
+    });
   });
 
   describe('submit from a task', () => {

@@ -49,14 +49,27 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe.skipIf(slurmSkip !== undefined)('slurm executor, mode jobs', () => {
   it('runs a graph: a fan-out as one job array, then its fan-in', async () => {
     const jobs = new Map<number, string>();
+    const starts: { taskId: number; worker?: string | undefined }[] = [];
     const result = await run(
       () => {
         const squares = [1, 2, 3, 4, 5, 6].map((n) => submit(square, n));
         return submit(sum, ...squares);
       },
-      { executor, record: false, onEvent: (e) => jobOf(e, jobs) },
+      {
+        executor,
+        record: false,
+        onEvent: (e) => {
+          jobOf(e, jobs);
+          if (e.type === 'started') starts.push(e);
+        },
+      },
     );
     expect(result).toBe(91);
+    // Each attempt starts when its job does, naming the job (what `weft show` prints).
+    expect(starts).toHaveLength(7);
+    for (const e of starts) {
+      expect(e.worker).toMatch(new RegExp(`^slurm job ${jobs.get(e.taskId)} `));
+    }
     const squares = [0, 1, 2, 3, 4, 5].map((id) => jobs.get(id));
     // One job array: elements <job>_0 .. <job>_5 of one job id.
     expect(squares.every((j) => /^\d+_\d$/.test(j ?? ''))).toBe(true);

@@ -64,7 +64,14 @@ export class Session {
   addRun(runId: string): void {
     if (this.#runs.has(runId)) return;
     this.#runs.add(runId);
-    this.#redis.set(this.#keys.run(runId), this.id, 'PX', TTL_MS).catch(() => {});
+    // Written now, not with the connection's automatic pipeline (at the end of the turn): the
+    // run's first jobs, sent this turn, must not reach a worker before the claim does, or the
+    // worker, seeing the run still owned by the session it resumes, drops them for good.
+    this.#redis
+      .pipeline()
+      .set(this.#keys.run(runId), this.id, 'PX', TTL_MS)
+      .exec()
+      .catch(() => {});
   }
 
   /** Looks now whether Redis lost the marker (another reader found a key missing). */

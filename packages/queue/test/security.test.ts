@@ -156,6 +156,96 @@ describe('a worker refuses jobs it must not run', () => {
   );
 });
 
+describe("a worker refuses jobs sent with a session's messages", () => {
+  let redis: PrivateRedis;
+  beforeAll(() => {
+    redis = startRedis();
+  });
+
+  // A job for a worker with a free slot travels in the batch of messages pushed to its inbox:
+  // the batch's signature and the job's own are both checked, as for a job from its queue.
+  it(
+    'a batch of another secret, a job of another secret, tampered, signed for another purpose, or outside its root',
+    async () => {
+      const outside = scratch('outside-');
+      writeFileSync(join(outside, 'evil.ts'), EVIL);
+      const dir = project({ 'good.ts': GOOD, 'evil.ts': EVIL });
+      const worker = await startWorker(dir, redis);
+      const probe = new Redis(redis.port, '127.0.0.1');
+      try {
+        const [id] = await probe.zrange('weft:weft:workers', 0, -1);
+        const session = 'attacker-session';
+        await probe.set(`weft:weft:session:${session}`, '{}', 'PX', 60_000);
+        const wire = new Wire(new Signer(SECRET), undefined, 1 << 20);
+        const other = new Wire(new Signer('another-secret-0123456789'), undefined, 1 << 20);
+        let k = 0;
+        const payload = (mod: string, graph: string): JobPayload => ({
+          v: weftVersion(),
+          s: session,
+          r: 'attacker-run',
+          w: id!,
+          k: ++k,
+          mod,
+          h: createHash('sha256').update(graph).digest('hex'),
+          t: graph,
+          n: mod === 'good.ts' ? 'good' : 'evil',
+          a: [41],
+          i: k,
+          at: 1,
+          l: undefined,
+          q: undefined,
+        });
+        const job = (w: Wire, p: JobPayload, purpose: 'job' | 'to-worker' = 'job') =>
+          w.seal(purpose, p) as Buffer;
+        const push = (w: Wire, jobs: Buffer[]) =>
+          probe.rpush(
+            `weft:weft:worker:${id}:in`,
+            w.seal('to-worker', { s: session, m: jobs.map((j) => ({ t: 'job', j })) }) as Buffer,
+          );
+        const evilHash = moduleHash(pathToFileURL(join(dir, 'evil.ts')).href);
+        const goodHash = moduleHash(pathToFileURL(join(dir, 'good.ts')).href);
+
+        await push(other, [job(wire, payload('evil.ts', evilHash))]); // k 1: the batch is foreign
+        const tampered = job(wire, payload('good.ts', evilHash)); // k 2
+        tampered.set(Buffer.from('evil.ts'), tampered.indexOf('good.ts'));
+        await push(wire, [
+          job(other, payload('evil.ts', evilHash)), // k 3
+          tampered,
+          job(wire, payload('evil.ts', evilHash), 'to-worker'), // k 4: a message, not a job
+          job(wire, payload('../outside/evil.ts', evilHash)), // k 5
+        ]);
+        await push(wire, [job(wire, payload('good.ts', goodHash))]); // k 6
+        const reports = async () => {
+          const items = await probe.lrangeBuffer(`weft:weft:session:${session}:in`, 0, -1);
+          return items.flatMap(
+            (b) =>
+              (wire.open<UpBatch>('to-coordinator', b, 'worker') as { value: UpBatch }).value.m,
+          );
+        };
+        await waitFor(
+          async () => (await reports()).some((m) => m.t === 'done'),
+          'the good job to run',
+        );
+        const got = await reports();
+        expect(got.find((m) => m.t === 'done')).toMatchObject({ k: 6, ok: true, v: 42 });
+        expect(got.filter((m) => m.t === 'job-refused')).toMatchObject([{ k: 5, reason: 'root' }]);
+        expect(worker.out.stderr).toMatch(
+          /dropped a message: .*a message from a coordinator is unsigned or its signature does not match/,
+        );
+        const unsigned = worker.out.stderr.match(
+          /refused job from the inbox: a message from a coordinator is unsigned or its signature does not match/g,
+        );
+        expect(unsigned).toHaveLength(3);
+        expect(existsSync(join(dir, 'EVIL-RAN'))).toBe(false);
+        expect(existsSync(join(outside, 'EVIL-RAN'))).toBe(false);
+      } finally {
+        probe.disconnect();
+      }
+    },
+    TIMEOUT,
+  );
+});
+
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -78,7 +78,13 @@ export interface UpBatch {
 export type Down =
   | Extract<ToWorker, { t: 'abort' | 'ack' | 'settle' }>
   /** The session is over: the worker forgets it (and disposes its resources). */
-  | { readonly t: 'session-end' };
+  | { readonly t: 'session-end' }
+  /**
+   * A job for a worker with a free slot for it, sent with the messages
+   * rather than through its BullMQ queue (one hop less on Redis): the job's
+   * sealed bytes, checked as a job from the queue is.
+   */
+  | { readonly t: 'job'; readonly j: Uint8Array };
 
 export interface DownBatch {
   /** The session. */

@@ -80,10 +80,47 @@ export class Transport {
     const views = [...this.#dirty];
     this.#dirty.clear();
     for (const view of views) {
+      if (view.jobs.length > 0 && view.active <= view.advert.concurrency) this.#express(view);
       if (view.outbox.length > 0) this.#sendOutbox(view);
       if (view.jobs.length > 0) this.#sendJobs(view);
     }
   };
+
+  /**
+   * Jobs for a worker with a slot free for each of its calls start at once
+   * there: they go with its messages, to the inbox it is blocked reading,
+   * instead of through its BullMQ queue, whose worker would take them in
+   * two more trips to Redis (a marker woken, then a script moving the job).
+   * What a dependent task waits for is that latency. Jobs too large to go
+   * inline still take the queue.
+   */
+  #express(view: WorkerView): void {
+    if (view.gone) return;
+    const kept: WorkerView['jobs'] = [];
+    for (const j of view.jobs) {
+      let sealed: Buffer | Promise<Buffer>;
+      try {
+        sealed = this.#sealJob(j.payload, j.call);
+      } catch {
+        kept.push(j); // the queue's path reports what cannot be serialized
+        continue;
+      }
+      if (sealed instanceof Promise) kept.push({ ...j, sealed });
+      else view.outbox.push({ t: 'job', j: sealed });
+    }
+    view.jobs = kept;
+  }
+
+  #sealJob(payload: JobPayload, call: QueueCall): Buffer | Promise<Buffer> {
+    return this.#wire.seal(
+      'job',
+      payload,
+      (): JobHeader => ({ s: payload.s, k: payload.k, w: payload.w }),
+      (hash) => {
+        call.artifact = hash;
+      },
+    );
+  }
 
   #sendOutbox(view: WorkerView): void {
     const batch = { s: this.#session, m: view.outbox };
@@ -125,16 +162,7 @@ export class Transport {
     const calls = jobs.map((j) => j.call);
     let sealed: (Buffer | Promise<Buffer>)[];
     try {
-      sealed = jobs.map(({ payload, call }) =>
-        this.#wire.seal(
-          'job',
-          payload,
-          (): JobHeader => ({ s: payload.s, k: payload.k, w: payload.w }),
-          (hash) => {
-            call.artifact = hash;
-          },
-        ),
-      );
+      sealed = jobs.map((j) => j.sealed ?? this.#sealJob(j.payload, j.call));
     } catch (error) {
       this.#events.jobsFailed(view, calls, error);
       return;

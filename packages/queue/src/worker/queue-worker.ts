@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import { type Logger, serializeError } from '@weft/core';
 import { openFsArtifactStore } from '@weft/core/store';
 import { weftVersion } from '@weft/core/worker';
-import { type Job, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Advert } from '../common/advert.ts';
 import { closeRedis, connect } from '../common/connect.ts';
@@ -31,8 +31,8 @@ import { Gate } from './gate.ts';
 import { Guard } from './guard.ts';
 import { Heartbeat } from './heartbeat.ts';
 import type { CompiledWorkerOptions } from './options.ts';
-import { Reporter } from './reporter.ts';
-import { SessionHost, type WorkerContext } from './session-host.ts';
+import { Reporter, sealedOf } from './reporter.ts';
+import { type SessionDown, SessionHost, type WorkerContext } from './session-host.ts';
 import { SessionWatch } from './sessions.ts';
 
 const SWEEP_MS = 1000;
@@ -152,18 +152,22 @@ export class QueueWorker {
       }
     }
     this.#inbox.start();
-    const bull = new Worker<JobData>(this.advert.id, (job) => this.#process(job), {
-      connection: { ...o.target.connection, maxRetriesPerRequest: null },
-      prefix: o.keys.bullPrefix,
-      concurrency: o.concurrency,
-      // Liveness is the heartbeat's business: a job's worker, lost, is known by it, and the
-      // coordinator places the job again; BullMQ must never run a job a second time itself.
-      maxStalledCount: 0,
-      skipStalledCheck: true,
-      lockDuration: 5 * 60_000,
-      removeOnComplete: { count: 0 },
-      removeOnFail: { count: 0 },
-    });
+    const bull = new Worker<JobData>(
+      this.advert.id,
+      (job) => this.#process(sealedOf(job), job.id),
+      {
+        connection: { ...o.target.connection, maxRetriesPerRequest: null },
+        prefix: o.keys.bullPrefix,
+        concurrency: o.concurrency,
+        // Liveness is the heartbeat's business: a job's worker, lost, is known by it, and the
+        // coordinator places the job again; BullMQ must never run a job a second time itself.
+        maxStalledCount: 0,
+        skipStalledCheck: true,
+        lockDuration: 5 * 60_000,
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 0 },
+      },
+    );
     bull.on('error', (error) => this.#log.debug(`BullMQ: ${scrub(error.message, o.target)}`));
     this.#bull = bull;
     await bull.waitUntilReady();
@@ -176,11 +180,16 @@ export class QueueWorker {
     );
   }
 
-  /** One job, from BullMQ; resolves when its slot is free (see `session-host.ts`). */
-  async #process(job: Job<JobData>): Promise<void> {
+  /**
+   * One job, from BullMQ (`id` is its BullMQ id) or from the inbox (a job
+   * sent with a session's messages); resolves when its slot is free (see
+   * `session-host.ts`).
+   */
+  async #process(sealed: Uint8Array, id: string | undefined): Promise<void> {
+    const job = { id: id ?? 'from the inbox' };
     let opened: Opened<JobPayload, JobHeader>;
     try {
-      const o = this.#reporter.openJob(job);
+      const o = this.#reporter.openJob(sealed);
       opened = o instanceof Promise ? await o : o;
     } catch (error) {
       // Unsigned or tampered with: nothing of it is read, and no one is told (its sender is unknown).
@@ -267,7 +276,15 @@ export class QueueWorker {
         return;
       }
       this.#wire.forget(o.artifact);
-      this.#hosts.get(o.value.s)?.receive(o.value.m);
+      const rest: SessionDown[] = [];
+      for (const m of o.value.m) {
+        if (m.t !== 'job') rest.push(m);
+        else
+          this.#process(m.j, undefined).catch((error: unknown) =>
+            this.#log.warn(`a job from the inbox failed: ${String(error)}`),
+          );
+      }
+      if (rest.length > 0) this.#hosts.get(o.value.s)?.receive(rest);
     };
     if (opened instanceof Promise) return opened.then(apply);
     apply(opened);

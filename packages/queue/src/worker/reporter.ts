@@ -34,11 +34,10 @@ export class Reporter {
     this.#log = log;
   }
 
-  /** The payload of a BullMQ job, once its signature holds (throws when it does not). */
+  /** The payload of a job, once its signature holds (throws when it does not). */
   openJob(
-    job: Job<JobData>,
+    sealed: Uint8Array,
   ): Opened<JobPayload, JobHeader> | Promise<Opened<JobPayload, JobHeader>> {
-    const sealed = Buffer.from(String(job.data?.e), 'base64');
     return this.#wire.open<JobPayload, JobHeader>('job', sealed, 'a coordinator');
   }
 
@@ -75,7 +74,7 @@ export class Reporter {
       let n = 0;
       for (const job of jobs) {
         try {
-          const opened = await this.openJob(job);
+          const opened = await this.openJob(sealedOf(job));
           if (opened.missing === undefined) {
             this.report(opened.value.s, [{ t: 'handback', k: [opened.value.k] }]);
             n++;
@@ -92,4 +91,9 @@ export class Reporter {
       await queue.close().catch(() => {});
     }
   }
+}
+
+/** The signed bytes a BullMQ job carries. */
+export function sealedOf(job: Job<JobData>): Buffer {
+  return Buffer.from(String(job.data?.e), 'base64');
 }

@@ -30,6 +30,9 @@ import {
 import { TaskStoppedError } from '../errors.ts';
 import type { Amounts, Gate } from './gate.ts';
 
+/** What a coordinator sends a session host: its messages, not its jobs. */
+export type SessionDown = Exclude<Down, { readonly t: 'job' }>;
+
 /** Which session's task is running in the current async context (its output goes there). */
 export const currentSession = new AsyncLocalStorage<SessionHost>();
 
@@ -161,8 +164,8 @@ export class SessionHost {
     this.#host.output(stream, text);
   }
 
-  /** Messages from the coordinator. */
-  receive(messages: readonly Down[]): void {
+  /** Messages from the coordinator (its jobs go to the worker). */
+  receive(messages: readonly SessionDown[]): void {
     const forward: ToWorker[] = [];
     for (const m of messages) {
       if (m.t === 'session-end') {

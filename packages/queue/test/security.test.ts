@@ -74,23 +74,7 @@ describe('a worker refuses jobs it must not run', () => {
         await probe.set(`weft:weft:session:${session}`, '{}', 'PX', 60_000);
         const wire = new Wire(new Signer(SECRET), undefined, 1 << 20);
         const other = new Wire(new Signer('another-secret-0123456789'), undefined, 1 << 20);
-        let k = 0;
-        const payload = (mod: string, graph: string, v = weftVersion()): JobPayload => ({
-          v,
-          s: session,
-          r: 'attacker-run',
-          w: id!,
-          k: ++k,
-          mod,
-          h: createHash('sha256').update(graph).digest('hex'),
-          t: graph,
-          n: mod === 'good.ts' ? 'good' : 'evil',
-          a: [41],
-          i: k,
-          at: 1,
-          l: undefined,
-          q: undefined,
-        });
+        const payload = attackerJobs(id!, session);
         const sealed = (w: Wire, p: JobPayload) => w.seal('job', p) as Buffer;
         const add = (bytes: Buffer | string) =>
           jobs.add('weft', { e: typeof bytes === 'string' ? bytes : bytes.toString('base64') });
@@ -178,23 +162,7 @@ describe("a worker refuses jobs sent with a session's messages", () => {
         await probe.set(`weft:weft:session:${session}`, '{}', 'PX', 60_000);
         const wire = new Wire(new Signer(SECRET), undefined, 1 << 20);
         const other = new Wire(new Signer('another-secret-0123456789'), undefined, 1 << 20);
-        let k = 0;
-        const payload = (mod: string, graph: string): JobPayload => ({
-          v: weftVersion(),
-          s: session,
-          r: 'attacker-run',
-          w: id!,
-          k: ++k,
-          mod,
-          h: createHash('sha256').update(graph).digest('hex'),
-          t: graph,
-          n: mod === 'good.ts' ? 'good' : 'evil',
-          a: [41],
-          i: k,
-          at: 1,
-          l: undefined,
-          q: undefined,
-        });
+        const payload = attackerJobs(id!, session);
         const job = (w: Wire, p: JobPayload, purpose: 'job' | 'to-worker' = 'job') =>
           w.seal(purpose, p) as Buffer;
         const push = (w: Wire, jobs: Buffer[]) =>
@@ -245,6 +213,27 @@ describe("a worker refuses jobs sent with a session's messages", () => {
     TIMEOUT,
   );
 });
+
+/** Jobs an attacker forges for worker `id` and `session`, keyed 1, 2, ... in the order made. */
+function attackerJobs(id: string, session: string) {
+  let k = 0;
+  return (mod: string, graph: string, v = weftVersion()): JobPayload => ({
+    v,
+    s: session,
+    r: 'attacker-run',
+    w: id,
+    k: ++k,
+    mod,
+    h: createHash('sha256').update(graph).digest('hex'),
+    t: graph,
+    n: mod === 'good.ts' ? 'good' : 'evil',
+    a: [41],
+    i: k,
+    at: 1,
+    l: undefined,
+    q: undefined,
+  });
+}
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {

@@ -12,5 +12,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund >&2 || return 1
 fi
 npx tsc -b >&2 || return 1
+# weft exec's bundle of the build: what a batch job loads (scripts/bundle-exec.ts).
+node scripts/bundle-exec.ts >/dev/null || return 1
 # The web view's page (@weft/ui), built with Vite.
 npm run -s build:page -w @weft/ui >&2 || return 1

@@ -196,7 +196,12 @@ function readTaskFile(path: string): TaskFile {
 function checkedModule(path: string, file: TaskFile, root: string): string {
   // weft's own built-in tasks (weft.get) are named inside this weft's package.
   const { base, rel } = taskModuleBase(root, file.module);
-  const realBase = realpathSync(base);
+  let realBase: string;
+  try {
+    realBase = realpathSync(base);
+  } catch {
+    throw new ExecRefusedError(path, `the project root ${base} does not exist`);
+  }
   const wanted = resolve(realBase, rel);
   let real: string;
   try {

@@ -1,15 +1,18 @@
 /**
  * @module
  * Following the jobs of a run: every poll interval, the result files of the
- * jobs not done yet, then one `squeue` for those still without a result
- * (never one call per job). A result file ends its task (value or error);
+ * jobs not done yet (one listing of each run's results directory, then
+ * only the files written), then one `squeue` for those still without a
+ * result (never one call per job). A result file ends its task (value or error);
  * Slurm's state says when a job started (and where), and how a job that
  * left no result ended: killed (time limit, memory, node), cancelled, or
  * lost. A job that ended without a result is given a few polls for its
  * file to appear (a shared filesystem may show it late).
  */
+import { readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { ResultFile } from '@weft/core/worker';
-import { readResultFile } from '@weft/core/worker';
+import { readResultFile, resultFilePath } from '@weft/core/worker';
 import { SlurmJobKilledError, SlurmJobLostError } from './errors.ts';
 import { baseId, type JobState, phaseOf, queryJobs } from './squeue.ts';
 
@@ -44,6 +47,30 @@ export const TERMINATED = 'WEFT_JOB_TERMINATED';
 /** True for a result file saying its job was told to stop (SIGTERM) before the task ended. */
 export function terminated(result: ResultFile): boolean {
   return !result.ok && (result.error as { code?: string }).code === TERMINATED;
+}
+
+/**
+ * The result files written so far, one directory listing per run directory
+ * and poll: a wide fan-out's jobs mostly have none yet, and a listing costs
+ * less than trying to open each of them.
+ */
+class ResultListing {
+  readonly #names = new Map<string, ReadonlySet<string>>();
+
+  has(dir: string, key: string): boolean {
+    const path = resultFilePath(dir, key);
+    const parent = dirname(path);
+    let names = this.#names.get(parent);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(parent));
+      } catch {
+        names = new Set();
+      }
+      this.#names.set(parent, names);
+    }
+    return names.has(basename(path));
+  }
 }
 
 /** Polls after the end of a job without a result file before it counts as lost. */
@@ -97,8 +124,9 @@ export class JobWatcher {
     this.#polling = true;
     try {
       const waiting: Entry[] = [];
+      const written = new ResultListing();
       for (const [id, e] of this.#entries) {
-        const result = readResultFile(e.w.dir, e.w.key);
+        const result = written.has(e.w.dir, e.w.key) ? readResultFile(e.w.dir, e.w.key) : undefined;
         if (result === undefined || terminated(result)) {
           e.stopped = result;
           waiting.push(e);

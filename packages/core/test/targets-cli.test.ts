@@ -101,6 +101,28 @@ describe('weft build', () => {
     expect(notDry.stderr).toBe('error: --format prints the plan: use it with --dry-run\n');
   });
 
+  it('prints the plan in the order its jobs would start with --order start', async () => {
+    const dir = rulesProject();
+    const runs = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('run '))
+        .map((l) => l.split(' ')[1]);
+    const planned = await weft(['build', '-n', 'broken.txt', 'all.txt'], dir);
+    expect(planned.code).toBe(0);
+    expect(runs(planned.stdout)).toEqual(['broken.txt', 'up/a.txt', 'up/b.txt', 'all.txt']);
+    // up/a.txt and up/b.txt head the longest chains (two jobs); broken.txt then ties with all.txt.
+    const started = await weft(['build', '-n', '--order', 'start', 'broken.txt', 'all.txt'], dir);
+    expect(started.code).toBe(0);
+    expect(runs(started.stdout)).toEqual(['up/a.txt', 'up/b.txt', 'broken.txt', 'all.txt']);
+    const bad = await weft(['build', '-n', '--order', 'soon'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("argument 'soon' is invalid. Allowed choices are plan, start.");
+    const notDry = await weft(['build', '--order', 'start'], dir);
+    expect(notDry.code).toBe(2);
+    expect(notDry.stderr).toBe('error: --order orders the printed plan: use it with --dry-run\n');
+  });
+
   it('builds, then has nothing to do; --force and --param build again', async () => {
     const dir = rulesProject();
     const first = await weft(['build'], dir);

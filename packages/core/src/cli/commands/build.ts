@@ -39,6 +39,7 @@ interface Flags extends RunFlags {
   readonly dryRun?: boolean;
   readonly format?: string;
   readonly expand?: boolean;
+  readonly order?: 'plan' | 'start';
   readonly force?: boolean;
 }
 
@@ -50,6 +51,7 @@ Examples:
   $ weft build                                # the targets the rules module exports as default
   $ weft build -n                             # what would run, and why; what is up to date
   $ weft build -f pipeline.ts --param caller=gatk -j 8
+  $ weft build -n --order start -j 1            # ... in the order the jobs would start
   $ weft build --dry-run --format dot | dot -Tsvg > plan.svg
 
 Rules are the rules module's exports (rule(), state(), ruleSet()). A file
@@ -84,6 +86,14 @@ export function registerBuild(program: Command, done: (code: number) => void): v
       ),
     )
     .option('--expand', 'with --format: one node per job, even for large plans')
+    .addOption(
+      new Option(
+        '--order <order>',
+        'with --dry-run: the jobs as planned (needs first) or in the order they would start (by priority, then the longest path)',
+      )
+        .choices(['plan', 'start'])
+        .default('plan'),
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (targets: string[], flags: Flags) => done(await buildTargets(targets, flags)));
 }
@@ -91,6 +101,9 @@ export function registerBuild(program: Command, done: (code: number) => void): v
 async function buildTargets(given: readonly string[], flags: Flags): Promise<number> {
   if (flags.format !== undefined && !flags.dryRun) {
     throw new UsageError('--format prints the plan: use it with --dry-run');
+  }
+  if (flags.order === 'start' && !flags.dryRun) {
+    throw new UsageError('--order orders the printed plan: use it with --dry-run');
   }
   const engine = await engineOptions(flags);
   const file = rulesFile(flags.file);
@@ -119,7 +132,7 @@ async function buildTargets(given: readonly string[], flags: Flags): Promise<num
   if (flags.dryRun) {
     if (flags.format !== undefined)
       out(await formatGraph(plan.graph(), flags.format, flags.expand === true));
-    else for (const chunk of plan.text()) await written(chunk);
+    else for (const chunk of plan.text({ order: flags.order ?? 'plan' })) await written(chunk);
     await written('');
     return EXIT_OK;
   }

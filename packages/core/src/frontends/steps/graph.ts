@@ -6,8 +6,9 @@
  * run's main function): so a module whose default export is a graph is a
  * workflow `weft run`, `weft resume` and `weft graph` take as they are.
  * Either way each step is one node of the run, added producers first,
- * whose inputs are its producers' nodes (wait-for-producers) and whose
- * options are those its behaviours set.
+ * whose inputs are its producers' nodes (wait-for-producers), whose
+ * options are those its behaviours set, and whose priority is its longest
+ * remaining path to the end after its own `priority`.
  */
 import { fileURLToPath } from 'node:url';
 import type { RunOptions } from '../../coordinator/run-options.ts';
@@ -16,6 +17,7 @@ import { describeValue } from '../../errors/base.ts';
 import { InvalidOptionError } from '../../errors/run.ts';
 import { eventStream } from '../../events/bus.ts';
 import type { RunEvent } from '../../events/events.ts';
+import { longestPathPriorities, plannedGraph } from '../../graph/longest-path.ts';
 import { callerModule } from '../../util/caller-module.ts';
 import type { Logger } from '../../vocabulary/logger.ts';
 import { type NodeOutput, outputOf } from '../../vocabulary/node.ts';
@@ -168,7 +170,9 @@ export function addGraph(
     );
   }
   const refs = new Map<Step, number>();
-  for (const s of ordered) {
+  const priorities = stepPriorities(model, ordered);
+  for (let k = 0; k < ordered.length; k++) {
+    const s = ordered[k]!;
     const inputs: Record<string, NodeOutput> = {};
     const from: Record<string, string> = {};
     const paths: Record<string, string> = {};
@@ -184,12 +188,29 @@ export function addGraph(
       task: s.task,
       args: [call],
       parent: scope.parentId,
-      options: nodeOptionsOf(s.chain),
+      options: { ...nodeOptionsOf(s.chain), priority: priorities[k]! },
     });
     refs.set(s, ref);
     for (const p of s.produced) noteProducer(graph, p, p.name, ref);
   }
   return refs;
+}
+
+/**
+ * The graph is known before it runs: each step's priority is its longest
+ * remaining path to the end, in steps (its producers before it), after the
+ * step's own `priority`, which comes first (see `graph/longest-path.ts`).
+ */
+function stepPriorities(model: GraphModel, ordered: readonly Step[]): Int32Array {
+  const index = new Map<Step, number>();
+  for (let k = 0; k < ordered.length; k++) index.set(ordered[k]!, k);
+  const parents = ordered.map((s) => {
+    const from = new Set<number>();
+    for (const p of s.consumed) from.add(index.get(model.producers.get(p)!)!);
+    return [...from];
+  });
+  const user = ordered.map((s) => s.task.options.priority);
+  return longestPathPriorities(plannedGraph(parents), { user });
 }
 
 function startAsRun(

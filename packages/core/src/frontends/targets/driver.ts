@@ -3,7 +3,8 @@
  * A plan attached to a run: each job that runs becomes a node of the run's
  * graph, added through the `NodeGraph` seam once its needs' nodes exist
  * (`after` its file needs' nodes; a named state's value is an edge in its
- * arguments), labelled with its target. When a node succeeds, its stamps
+ * arguments), labelled with its target, with the priority of its longest
+ * remaining path among the jobs planned with it (`priorities.ts`). When a node succeeds, its stamps
  * become the target's record, and its rule's `next` (if any) sets the
  * build's next targets. The driver is also the run's `NeedPlanner`: a
  * `need(...)` from any running code is planned here and turned into edges.
@@ -18,6 +19,7 @@ import { BUILT, FAILED, FRESH, SOURCE, STALE } from './jobs.ts';
 import type { StepJob, StepResult, ValueBox } from './model.ts';
 import { attachPlanner, NEED_TASK, type NeedPlanner, needTask } from './need.ts';
 import type { Planner } from './planner.ts';
+import { batchPriorities, JobBatch, PriorityTasks } from './priorities.ts';
 
 /** What a build did. */
 export interface BuildReport {
@@ -48,6 +50,8 @@ export class Driver implements NeedPlanner {
   #failed = false;
   /** Jobs of the planner's order before this one have their nodes (or need none). */
   #addedUpTo = 0;
+  readonly #batches = new JobBatch();
+  readonly #withPriority = new PriorityTasks();
   ran = 0;
   skipped = 0;
 
@@ -81,15 +85,22 @@ export class Driver implements NeedPlanner {
 
   #addNodes(parent: number): void {
     const { order, jobs } = this.planner;
-    // Jobs are decided needs first, so each node's inputs have their nodes already.
+    const batch: number[] = [];
     for (let k = this.#addedUpTo; k < order.length; k++) {
       const j = order[k]!;
-      if (jobs.status[j] === STALE && jobs.node[j]! < 0) this.#addNode(j, parent);
-      this.#addedUpTo = k + 1;
+      if (jobs.status[j] === STALE && jobs.node[j]! < 0) batch.push(j);
     }
+    if (batch.length > 0) {
+      // The batch is a graph known before it runs: longest remaining path first.
+      const priorities = batchPriorities(jobs, batch, this.#batches);
+      // Jobs are decided needs first, so each node's inputs have their nodes already.
+      for (let k = 0; k < batch.length; k++) this.#addNode(batch[k]!, parent, priorities[k]!);
+    }
+    // Only once every node is added: a request after a refused node tries the rest again.
+    this.#addedUpTo = order.length;
   }
 
-  #addNode(j: number, parent: number): void {
+  #addNode(j: number, parent: number, priority: number): void {
     const p = this.planner;
     const jobs = p.jobs;
     const needs = staticNeeds(jobs, j);
@@ -121,8 +132,8 @@ export class Driver implements NeedPlanner {
         ? {}
         : { prev: { ih: files.map((k) => record.hashes[k]!), oh: record.outputs } }),
     };
-    const impl = jobs.impl[j]!;
-    const node = this.#graph.add({ task: impl.task, args: [job], after, parent, label: job.t });
+    const task = this.#withPriority.of(jobs.impl[j]!.task, priority);
+    const node = this.#graph.add({ task, args: [job], after, parent, label: job.t });
     jobs.node[j] = node;
     this.#jobOfNode.set(node, j);
     this.#open++;

@@ -1,15 +1,19 @@
 /**
  * @module
  * A plan as the user reads it: each job that would run with why (and its
- * command, when it is known before it runs), the asked-for targets that
- * are up to date, a summary by rule, and the plan as a graph (jobs, with
- * the state `pending` for those that run and `cached` for those up to
- * date) for the Mermaid, DOT and JSON exporters.
+ * command, when it is known before it runs), in the order the jobs were
+ * planned or in the order they would start on one slot; the asked-for
+ * targets that are up to date; a summary by rule; and the plan as a graph
+ * (jobs, with the state `pending` for those that run and `cached` for
+ * those up to date) for the Mermaid, DOT and JSON exporters.
  */
 import type { CommandSpec } from '../../command/command.ts';
+import { describeValue } from '../../errors/base.ts';
+import { InvalidOptionError } from '../../errors/run.ts';
 import type { GraphNode, GraphView } from '../../graph/export/view.ts';
 import { commandOf, reasonText } from './freshness.ts';
 import type { Planner } from './planner.ts';
+import { startOrder } from './priorities.ts';
 
 /** One job of a plan. */
 export interface PlannedJob {
@@ -97,16 +101,37 @@ export class Plan {
     return counts;
   }
 
+  /** The jobs that would run, in the order they were planned (needs first). */
+  #runs(): Int32Array {
+    const { order, jobs } = this.#p;
+    const runs = new Int32Array(this.toRun);
+    let k = 0;
+    for (const j of order) if (jobs.reason[j] !== 0) runs[k++] = j;
+    return runs;
+  }
+
   /**
    * The plan as text, in chunks: a line per job that would run (`run
    * <target> [<rule>]: <why>`, then its command), a line per asked-for
-   * target that is up to date, and a summary.
+   * target that is up to date, and a summary. The jobs come in the order
+   * they were planned (needs first), or with `order: 'start'` in the order
+   * they would start on one slot: by priority (the rule's, then the
+   * longest remaining path), then as planned. Ordering costs a pass over
+   * the plan's graph with a heap (0.2 to 0.5 s for a million jobs), which
+   * is why it is asked for.
    */
-  *text(): IterableIterator<string> {
-    const { order, jobs } = this.#p;
+  *text(options: { readonly order?: 'plan' | 'start' } = {}): IterableIterator<string> {
+    const order = options.order ?? 'plan';
+    if (order !== 'plan' && order !== 'start') {
+      throw new InvalidOptionError(
+        `the order of a plan's text is 'plan' or 'start', got ${describeValue(order)}`,
+      );
+    }
+    const jobs = this.#p.jobs;
     const tags = new Map<object, string>();
     let chunk = '';
-    for (const j of order) {
+    const list = order === 'start' ? startOrder(jobs, this.#runs()) : this.#p.order;
+    for (const j of list) {
       if (jobs.reason[j] === 0) continue;
       const impl = jobs.impl[j]!;
       let tag = tags.get(impl);

@@ -3,11 +3,13 @@
  * Planning a known graph before it runs: each task's priority is its
  * longest remaining path to the end (its own duration plus the longest
  * chain of its dependents), so the ready queue starts the tasks that hold up
- * the most work first. Durations are the recorded runtimes when every task
- * has one, else each task counts 1 (the path's length in tasks); ties are
- * broken by that count. The scheduler takes whole-number priorities, so a
- * task's priority is the rank of its path among the distinct paths: the
- * order is exact whatever the scale of the runtimes.
+ * the most work first (see `graph/longest-path.ts`, shared with the other
+ * front ends whose graph is known before it runs). Durations are the
+ * recorded runtimes when every task has one, else each task counts 1 (the
+ * path's length in tasks); ties are broken by that count. The scheduler
+ * takes whole-number priorities, so a task's priority is the rank of its
+ * path among the distinct paths: the order is exact whatever the scale of
+ * the runtimes.
  *
  * The lower bound of the makespan on `cores` cores is max(critical path,
  * total work / cores), in the run's time (recorded runtimes times the time
@@ -15,6 +17,7 @@
  * dispatch makes with these priorities when tasks cost nothing but their
  * runtime (see `estimate.ts`).
  */
+import { pathPriorities, plannedGraph, remainingPaths } from '../../graph/longest-path.ts';
 import { listSchedule } from './estimate.ts';
 import type { WfInstance } from './model.ts';
 
@@ -86,26 +89,18 @@ export function planInstance(instance: WfInstance, options: PlanOptions): WfPlan
     taskCores[i] = Math.min(want, cores);
     workSeconds += durations[i]! * taskCores[i]!;
   }
-  // Longest remaining paths, from the end backwards (tasks are in topological order).
-  const path = new Float64Array(n);
-  const count = new Float64Array(n);
+  // Longest remaining paths (tasks are in topological order), on the recorded runtimes.
+  const paths = remainingPaths(plannedGraph(tasks.map((t) => t.parents)), recorded);
+  const path = paths.length!;
   let longestPath = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    let longest = 0;
-    let most = 0;
-    for (const c of tasks[i]!.children) {
-      if (path[c]! > longest) longest = path[c]!;
-      if (count[c]! > most) most = count[c]!;
-    }
-    path[i] = recorded[i]! + longest;
-    count[i] = 1 + most;
-    if (path[i]! > longestPath) longestPath = path[i]!;
-  }
+  for (let i = 0; i < n; i++) if (path[i]! > longestPath) longestPath = path[i]!;
   const criticalPathSeconds = longestPath * timeScale;
   const weights = timed ? 'runtime' : 'count';
-  const remaining = timed ? path.map((p) => p * timeScale) : count;
+  const remaining = timed ? path.map((p) => p * timeScale) : paths.count;
   const priorities =
-    order === 'fifo' ? new Int32Array(n) : rank(timed ? path : count, timed ? count : undefined);
+    order === 'fifo'
+      ? new Int32Array(n)
+      : pathPriorities(timed ? paths : { count: paths.count, length: undefined });
   const lowerBoundSeconds = Math.max(criticalPathSeconds, workSeconds / cores);
   return {
     cores,
@@ -122,20 +117,4 @@ export function planInstance(instance: WfInstance, options: PlanOptions): WfPlan
     clampedTasks,
     estimateSeconds: listSchedule(tasks, durations, taskCores, priorities, cores),
   };
-}
-
-/** Dense ranks of `key` (then `tie`), ascending: the largest key gets the highest rank. */
-function rank(key: Float64Array, tie: Float64Array | undefined): Int32Array {
-  const n = key.length;
-  const ids = Array.from({ length: n }, (_, i) => i);
-  ids.sort((a, b) => key[a]! - key[b]! || (tie === undefined ? 0 : tie[a]! - tie[b]!));
-  const out = new Int32Array(n);
-  let r = 0;
-  for (let k = 0; k < n; k++) {
-    const i = ids[k]!;
-    const prev = k === 0 ? -1 : ids[k - 1]!;
-    if (k > 0 && (key[i] !== key[prev] || (tie !== undefined && tie[i] !== tie[prev]))) r++;
-    out[i] = r;
-  }
-  return out;
 }

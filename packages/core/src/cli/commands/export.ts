@@ -5,8 +5,10 @@
  * standard output or to a file (`-o`).
  */
 import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { isWeftError } from '../../errors/base.ts';
+import { openFsArtifactStore } from '../../store/fs-artifact-store.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import { err, out } from '../format.ts';
 import { modeOption, storeOption } from '../run-options.ts';
@@ -28,7 +30,10 @@ The document follows the WfFormat 1.5 schema of WfCommons: each task of the
 run's latest session with its id (its label, else <name>_<id>), name,
 parents and children, runtime, cores (its cpus requirement) and machine, and
 the run's makespan. A run of an imported instance (weft run trace.json)
-takes back its tasks' names, commands and files from that file.
+takes back its tasks' names, commands and files from that file; any other
+run lists the files its tasks' results name (a command's declared outputs,
+a target, a step's file products; a task's inputs are the outputs of the
+tasks it depends on), with their sizes when they exist here.
 `;
 
 /** Adds `weft export` to the program. */
@@ -57,7 +62,15 @@ async function exportCommand(idOrPrefix: string, flags: Flags): Promise<number> 
     async (opened, run) => {
       const instance = await importedInstance(run);
       try {
-        const doc = exportRun(opened.store, run.id, instance === undefined ? {} : { instance });
+        // Results too large for the store are in the artifact store beside it.
+        const artifacts =
+          opened.file === undefined
+            ? undefined
+            : openFsArtifactStore(join(dirname(opened.file), 'artifacts'));
+        const doc = exportRun(opened.store, run.id, {
+          ...(instance === undefined ? {} : { instance }),
+          ...(artifacts === undefined ? {} : { artifacts }),
+        });
         return `${JSON.stringify(doc, null, 2)}\n`;
       } catch (error) {
         // A run with nothing to export is the command's usage error (exit 2).

@@ -6,20 +6,26 @@
  * runtimes (its last attempt), cores (its `cpus` requirement), the machine
  * (the run's host, described in full when exported on that host) and the
  * makespan (the latest session's). For a run of an imported instance, the
- * tasks take back their names, commands and files from the instance.
+ * tasks take back their names, commands and files from the instance; the
+ * tasks of any other run take the files their recorded results name
+ * (`export-files.ts`), with their sizes when they exist here.
  */
 import { arch, availableParallelism, cpus, hostname, release, totalmem } from 'node:os';
 import { basename, extname } from 'node:path';
 import { RunNotFoundError } from '../../errors/store.ts';
 import { WfFormatExportError } from '../../errors/wfformat.ts';
+import type { ArtifactStore } from '../../store/artifact-store.ts';
 import type { RunRecord, RunStore, TaskRecord } from '../../store/run-store.ts';
 import { weftVersion } from '../../vocabulary/version.ts';
+import { fileIdOf, runFiles, sizeNow } from './export-files.ts';
 import type { WfInstance, WfMachine, WfTask } from './model.ts';
 import { readInstance } from './parse.ts';
 
 export interface ExportOptions {
   /** The instance the run imported: its tasks' names, commands and files are taken back. */
   readonly instance?: WfInstance;
+  /** Where results too large for the store are kept: their output files are read from there. */
+  readonly artifacts?: ArtifactStore;
   /** When the document is made (`createdAt`). @default now */
   readonly now?: Date;
 }
@@ -60,6 +66,16 @@ export function exportRun(store: RunStore, runId: string, options: ExportOptions
     files.set(id, options.instance?.files.get(f));
     return id;
   };
+  // The other tasks' files, from their recorded results; sizes as they are now, on this host.
+  const found = runFiles(store, run, records, options.artifacts);
+  const here = run.host === hostname();
+  const pathId = (path: string): string => {
+    const id = fileIdOf(path, run.cwd);
+    if (files.get(id) === undefined) {
+      files.set(id, (here ? sizeNow(path, run.cwd) : undefined) ?? found.recordedSizes.get(path));
+    }
+    return id;
+  };
   const machine = run.host;
   const specTasks: Json[] = [];
   const execTasks: Json[] = [];
@@ -72,7 +88,7 @@ export function exportRun(store: RunStore, runId: string, options: ExportOptions
       parents: r.deps.filter((d) => ids.has(d)).map((d) => ids.get(d)!),
       children: children.get(r.id) ?? [],
       ...(origin === undefined
-        ? {}
+        ? filesOf(found.inputs.get(r.id), found.outputs.get(r.id), pathId)
         : { inputFiles: origin.inputs.map(fileId), outputFiles: origin.outputs.map(fileId) }),
     });
     const cores = r.requirements?.cpus;
@@ -130,6 +146,16 @@ export async function importedInstance(run: RunRecord): Promise<WfInstance | und
   } catch {
     return undefined;
   }
+}
+
+/** A task's `inputFiles` and `outputFiles`, when it has some. */
+function filesOf(
+  inputs: readonly string[] | undefined,
+  outputs: readonly string[] | undefined,
+  id: (path: string) => string,
+): Json {
+  if (inputs === undefined && outputs === undefined) return {};
+  return { inputFiles: (inputs ?? []).map(id), outputFiles: (outputs ?? []).map(id) };
 }
 
 /** Each task's id in the document: unique, and within WfFormat's pattern. */

@@ -29,7 +29,7 @@ describe('weft run <instance>.json', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /makespan \S+ m?s = \d+\.\d\dx the lower bound 6\.0 ms \(max of critical path 6\.0 ms, work 0\.011 core-s \/ 2 cores\)/,
+      /makespan \S+ m?s = \d+\.\d\dx the lower bound 7\.0 ms \(by ramps; critical path 6\.0 ms, work 0\.011 core-s \/ 2 cores\)/,
     );
     expect(r.stdout).not.toContain('result:');
   });

@@ -257,7 +257,10 @@ describe('the plan', () => {
     expect(plan.weights).toBe('runtime');
     expect(plan.criticalPathSeconds).toBe(6);
     expect(plan.workSeconds).toBe(11); // align_3 takes 2 cores for 3 s
-    expect(plan.lowerBoundSeconds).toBe(6);
+    // The aligns' 8 core-seconds fit only between split's end (1 s) and merge's start (2 s
+    // before the end): 1 + 8 / 2 + 2, more than the critical path.
+    expect(plan.lowerBoundSeconds).toBe(7);
+    expect(plan.lowerBoundBy).toBe('ramps');
     // align_3 takes both cores, so the aligns run one after the other: 1 + 3 + 2 + 1.5 + 0.5.
     expect(plan.estimateSeconds).toBe(8);
     const scaled = wf.plan({ timeScale: 0.5, cores: 1 });

@@ -99,6 +99,7 @@ export async function runInstance(
     order: settings.order,
     makespanSeconds,
     lowerBoundSeconds: plan.lowerBoundSeconds,
+    lowerBoundBy: plan.lowerBoundBy,
     criticalPathSeconds: plan.criticalPathSeconds,
     workSeconds: plan.workSeconds,
     ratio: plan.lowerBoundSeconds > 0 ? makespanSeconds / plan.lowerBoundSeconds : undefined,

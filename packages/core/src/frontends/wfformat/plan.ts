@@ -11,13 +11,16 @@
  * path among the distinct paths: the order is exact whatever the scale of
  * the runtimes.
  *
- * The lower bound of the makespan on `cores` cores is max(critical path,
- * total work / cores), in the run's time (recorded runtimes times the time
- * scale); the estimate is the makespan of the list schedule weft's
+ * The lower bound of the makespan on `cores` cores is the largest of the
+ * critical path, the total work over the cores, and the arguments of
+ * `graph/makespan-bound.ts` that count the cores a graph must leave idle
+ * (while it fans out and drains, and between waves of tasks), in the run's
+ * time (recorded runtimes times the time scale); the estimate is the makespan of the list schedule weft's
  * dispatch makes with these priorities when tasks cost nothing but their
  * runtime (see `estimate.ts`).
  */
 import { pathPriorities, plannedGraph, remainingPaths } from '../../graph/longest-path.ts';
+import { type BoundArgument, makespanBound } from '../../graph/makespan-bound.ts';
 import { listSchedule } from './estimate.ts';
 import type { WfInstance } from './model.ts';
 
@@ -52,8 +55,10 @@ export interface WfPlan {
   readonly criticalPathSeconds: number;
   /** The sum of durations times cores (core-seconds). */
   readonly workSeconds: number;
-  /** max(critical path, work / cores). */
+  /** No schedule on `cores` cores ends sooner (see `graph/makespan-bound.ts`). */
   readonly lowerBoundSeconds: number;
+  /** The argument that gives the bound. */
+  readonly lowerBoundBy: BoundArgument;
   /** Tasks that recorded more cores than `cores`, run with `cores`. */
   readonly clampedTasks: number;
   /** The makespan of weft's list schedule with these priorities, without overheads. */
@@ -64,7 +69,7 @@ export interface WfPlan {
  * Plans `instance` for a run on `cores` cores.
  * @example
  * const plan = planInstance(instance, { cores: 16, timeScale: 0.01 });
- * plan.lowerBoundSeconds; // max(critical path, work / 16)
+ * plan.lowerBoundSeconds; // at least max(critical path, work / 16)
  */
 export function planInstance(instance: WfInstance, options: PlanOptions): WfPlan {
   const { tasks } = instance;
@@ -90,7 +95,8 @@ export function planInstance(instance: WfInstance, options: PlanOptions): WfPlan
     workSeconds += durations[i]! * taskCores[i]!;
   }
   // Longest remaining paths (tasks are in topological order), on the recorded runtimes.
-  const paths = remainingPaths(plannedGraph(tasks.map((t) => t.parents)), recorded);
+  const graph = plannedGraph(tasks.map((t) => t.parents));
+  const paths = remainingPaths(graph, recorded);
   const path = paths.length!;
   let longestPath = 0;
   for (let i = 0; i < n; i++) if (path[i]! > longestPath) longestPath = path[i]!;
@@ -101,7 +107,7 @@ export function planInstance(instance: WfInstance, options: PlanOptions): WfPlan
     order === 'fifo'
       ? new Int32Array(n)
       : pathPriorities(timed ? paths : { count: paths.count, length: undefined });
-  const lowerBoundSeconds = Math.max(criticalPathSeconds, workSeconds / cores);
+  const bound = makespanBound(graph, durations, taskCores, cores);
   return {
     cores,
     timeScale,
@@ -113,7 +119,8 @@ export function planInstance(instance: WfInstance, options: PlanOptions): WfPlan
     durations,
     criticalPathSeconds,
     workSeconds,
-    lowerBoundSeconds,
+    lowerBoundSeconds: bound.seconds,
+    lowerBoundBy: bound.by,
     clampedTasks,
     estimateSeconds: listSchedule(tasks, durations, taskCores, priorities, cores),
   };

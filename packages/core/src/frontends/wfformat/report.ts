@@ -1,10 +1,12 @@
 /**
  * @module
  * What a run of an instance reports at its end: its makespan beside the
- * lower bound max(critical path, work / cores) for the cores it ran with,
+ * lower bound for the cores it ran with (`graph/makespan-bound.ts`: at
+ * least max(critical path, work / cores)),
  * the list-schedule estimate, and the tasks' outcomes; and that report as
  * one line of text, as `weft run` prints it.
  */
+import type { BoundArgument } from '../../graph/makespan-bound.ts';
 import type { WfMode } from './settings.ts';
 
 /** The numbers of a run of an instance; times in seconds of the run (scaled runtimes). */
@@ -19,8 +21,10 @@ export interface WfReport {
   readonly order: 'longest-path' | 'fifo';
   /** From the first node added to the last one final, as the run's main code saw it. */
   readonly makespanSeconds: number;
-  /** max(critical path, work / cores). */
+  /** No schedule on `cores` cores ends sooner. */
   readonly lowerBoundSeconds: number;
+  /** The argument that gives the bound. */
+  readonly lowerBoundBy: BoundArgument;
   readonly criticalPathSeconds: number;
   /** Core-seconds of work. */
   readonly workSeconds: number;
@@ -51,13 +55,13 @@ function seconds(s: number, unit = 's'): string {
  * The report as one line (no newline).
  * @example
  * formatReport(report);
- * // makespan 3.41 s = 1.06x the lower bound 3.22 s (max of critical path 3.01 s,
+ * // makespan 3.41 s = 1.06x the lower bound 3.22 s (by sharing; critical path 3.01 s,
  * // work 51.5 core-s / 16 cores); list schedule without overheads 3.30 s; order longest-path
  */
 export function formatReport(r: WfReport): string {
   const ratio = r.ratio === undefined ? '' : ` = ${r.ratio.toFixed(2)}x`;
   const bound =
-    `the lower bound ${seconds(r.lowerBoundSeconds)} (max of critical path ${seconds(r.criticalPathSeconds)}, ` +
+    `the lower bound ${seconds(r.lowerBoundSeconds)} (by ${r.lowerBoundBy}; critical path ${seconds(r.criticalPathSeconds)}, ` +
     `work ${seconds(r.workSeconds, 'core-s')} / ${r.cores} core${r.cores === 1 ? '' : 's'})`;
   const notes: string[] = [
     `list schedule without overheads ${seconds(r.estimateSeconds)}`,

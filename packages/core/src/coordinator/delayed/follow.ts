@@ -147,11 +147,19 @@ export async function cancelBatchRun(
     const ids = open.map((t) => t.id);
     await follower.cancel(handed, ids, reason);
     const seen = new Map(await follower.observe(handed, ids));
+    // What had not ended is cancelled; what had not started while a task it
+    // needs had not succeeded never could have: upstream_failed.
+    const ok = new Set<number>();
+    for (const t of store.tasks(runId, { session: 'latest', limit: ALL })) {
+      if (t.state === 'succeeded' || t.state === 'cached') ok.add(t.id);
+    }
+    for (const [id, o] of seen) if (o.state === 'succeeded') ok.add(id);
     for (const t of open) {
       const o = seen.get(t.id);
-      if (o === undefined || o.state === 'pending' || o.state === 'running') {
-        seen.set(t.id, { state: 'cancelled', reason });
-      }
+      if (o === undefined || o.state === 'pending') {
+        const blocked = t.deps.some((d) => !ok.has(d));
+        seen.set(t.id, blocked ? { state: 'upstream_failed' } : { state: 'cancelled', reason });
+      } else if (o.state === 'running') seen.set(t.id, { state: 'cancelled', reason });
     }
     await record(store, run, open, seen, artifacts, 'cancelled');
   });

@@ -54,6 +54,19 @@ function taskFile(
 ): { run: string; key: string } {
   const run = mkdtempSync(join(project, 'run-'));
   const key = `${++keys}.1`;
+  writeTask(run, key, name, args, extra, dir);
+  return { run, key };
+}
+
+/** Writes the task file `key` of run directory `run`: task `name` of `dir`/tasks.ts. */
+function writeTask(
+  run: string,
+  key: string,
+  name: string,
+  args: unknown[],
+  extra: Partial<TaskFile> = {},
+  dir = project,
+): void {
   const module = join(dir, 'tasks.ts');
   const named = relative(project, module).split(sep).join('/');
   writeTaskFile(run, key, {
@@ -70,7 +83,6 @@ function taskFile(
     inputs: [],
     ...extra,
   });
-  return { run, key };
 }
 
 interface Exec {
@@ -168,6 +180,35 @@ describe.each([
     expect(r.stderr).toBe(
       `error: weft exec refused ${join(run, 'tasks', `${key}.task`)}: the project root ${missing} does not exist\n`,
     );
+  });
+
+  it('runs the keys of a chain in order, each reading the one before, and stops at the first failure', () => {
+    const run = mkdtempSync(join(project, 'run-'));
+    const file = (key: string, name: string, args: unknown[], after?: string): void =>
+      writeTask(run, key, name, args, {
+        inputs: after === undefined ? [] : [{ path: [0], key: after }],
+      });
+    file('a', 'exec.double', [21]);
+    file('b', 'exec.double', [null], 'a');
+    file('c', 'exec.boom', []);
+    file('d', 'exec.double', [1]);
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'exec', run, 'a', 'b', 'c', 'd', '--root', project],
+      {
+        cwd: project,
+        encoding: 'utf8',
+        env: cleanEnv(bundled ? {} : { WEFT_EXEC_BUNDLE: '0' }),
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(readResultFile(run, 'a')).toMatchObject({ ok: true, value: 42 });
+    expect(readResultFile(run, 'b')).toMatchObject({ ok: true, value: 84 });
+    expect(readResultFile(run, 'c')).toMatchObject({
+      ok: false,
+      error: { message: 'boom in the job' },
+    });
+    expect(readResultFile(run, 'd')).toBeUndefined();
   });
 
   it('refuses a key that is not a plain name', () => {

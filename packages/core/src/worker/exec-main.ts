@@ -1,10 +1,12 @@
 /**
  * @module
- * The process side of `weft exec <run-dir> <key> [--root <dir>]`, started
- * by batch jobs: parses the command line, turns SIGTERM (a job cancelled
- * or out of time) into the task's signal, and exits 0 when the task
- * succeeded, 1 when it failed (so that jobs depending on it do not start),
- * 2 when the task file was refused. `bin/weft.js` calls it directly, without
+ * The process side of `weft exec <run-dir> <key>... [--root <dir>]`,
+ * started by batch jobs: parses the command line, turns SIGTERM (a job
+ * cancelled or out of time) into the task's signal, and runs the tasks of
+ * the keys in order (a chain of tasks fused into one job), stopping at the
+ * first that does not succeed. It exits 0 when they all succeeded, 1 when
+ * one failed (so that jobs depending on it do not start), 2 when a task file
+ * was refused. `bin/weft.js` calls it directly, without
  * loading the rest of the command line, since every job pays for the start.
  */
 import { hostname } from 'node:os';
@@ -16,9 +18,10 @@ import { projectRoot } from './project-root.ts';
 import { RUN_DIR_FORMAT, writeResultFile } from './run-dir.ts';
 
 const USAGE =
-  'usage: weft exec <run-dir> <key> [--root <dir>]\n' +
-  'Runs one task attempt of a batch run (inside a batch job): reads <run-dir>/tasks/<key>.task,\n' +
-  'writes <run-dir>/results/<key>.result. --root: the project root task modules must lie in\n' +
+  'usage: weft exec <run-dir> <key>... [--root <dir>]\n' +
+  'Runs task attempts of a batch run (inside a batch job): for each key in order, reads\n' +
+  '<run-dir>/tasks/<key>.task and writes <run-dir>/results/<key>.result, stopping at the first\n' +
+  'task that does not succeed. --root: the project root task modules must lie in\n' +
   '(default: the nearest weft.config.ts, else package.json, from the working directory).\n';
 
 /** Runs `weft exec` with `args` (what follows `exec`); resolves with the exit code. */
@@ -35,33 +38,42 @@ export async function execMain(args: readonly string[]): Promise<number> {
     else if (a.startsWith('--root=')) root = a.slice('--root='.length);
     else positional.push(a);
   }
-  if (positional.length !== 2 || root === '') {
-    process.stderr.write(`error: weft exec takes a run directory and a key\n${USAGE}`);
+  const [dir, ...keys] = positional;
+  if (dir === undefined || keys.length === 0 || root === '') {
+    process.stderr.write(`error: weft exec takes a run directory and keys\n${USAGE}`);
     return 2;
   }
-  if (!/^\w[\w.-]*$/.test(positional[1]!)) {
+  const bad = keys.find((k) => !/^\w[\w.-]*$/.test(k));
+  if (bad !== undefined) {
     process.stderr.write(
-      `error: weft exec: key ${JSON.stringify(positional[1])} must be letters, digits, '.', '-' or '_'\n`,
+      `error: weft exec: key ${JSON.stringify(bad)} must be letters, digits, '.', '-' or '_'\n`,
     );
     return 2;
   }
   const controller = new AbortController();
-  const stop = (): void => controller.abort(new JobTerminatedError(`of ${positional[1]!}`));
+  let key = keys[0]!;
+  const stop = (): void => controller.abort(new JobTerminatedError(`of ${key}`));
   process.once('SIGTERM', stop);
   try {
-    const ok = await execTask({
-      dir: resolve(positional[0]!),
-      key: positional[1]!,
-      root: root === undefined ? projectRoot(process.cwd()) : resolve(root),
-      signal: controller.signal,
-    });
-    return ok ? 0 : 1;
+    const projectDir = root === undefined ? projectRoot(process.cwd()) : resolve(root);
+    for (key of keys) {
+      // Told to stop between two tasks: the rest never start.
+      if (controller.signal.aborted) return 1;
+      const ok = await execTask({
+        dir: resolve(dir),
+        key,
+        root: projectDir,
+        signal: controller.signal,
+      });
+      if (!ok) return 1;
+    }
+    return 0;
   } catch (error) {
     const e = serializeError(error);
     // Whoever follows the job learns why from its result file, when it can be written.
     try {
       const now = Date.now();
-      writeResultFile(resolve(positional[0]!), positional[1]!, {
+      writeResultFile(resolve(dir), key, {
         format: RUN_DIR_FORMAT,
         attempt: 0,
         worker: `${hostname()}:${process.pid}`,

@@ -12,6 +12,8 @@
  *   batch submitter (what `weft submit` calls) and followed through the
  *   slurm follower (what `weft runs` calls) until the last one ended,
  *   against L raw `sbatch --dependency=afterok` jobs; goal: at most 1.1x.
+ *   weft runs the chain as one job (`fuseChains`, the default); the same
+ *   with a job per task (`fuseChains: false`) is shown beside it.
  *
  * weft runs unrecorded (`record: false`): the executor is what is measured.
  * A raw job runs `true`; a weft job starts Node and imports the task's
@@ -126,8 +128,8 @@ async function weftJobs(n: number): Promise<number> {
 }
 
 let runs = 0;
-async function weftChain(n: number): Promise<number> {
-  const executor = await createSlurmExecutor({ mode: 'delayed', dir });
+async function weftChain(n: number, fuseChains: boolean): Promise<number> {
+  const executor = await createSlurmExecutor({ mode: 'delayed', dir, fuseChains });
   const startAt = performance.now();
   const submitter = await (executor as unknown as SubmitsBatches).batchSubmitter({
     runId: `bench-${process.pid}-${++runs}`,
@@ -247,6 +249,7 @@ const m = {
   weft: [] as number[],
   rawC: [] as number[],
   weftC: [] as number[],
+  weftU: [] as number[],
 };
 for (let r = 0; r < repeat; r++) {
   m.loop.push(rawLoop(tasks));
@@ -254,7 +257,8 @@ for (let r = 0; r < repeat; r++) {
   m.node.push(rawNodeLoop(tasks));
   m.weft.push(await weftJobs(tasks));
   m.rawC.push(rawChain(chain));
-  m.weftC.push(await weftChain(chain));
+  m.weftC.push(await weftChain(chain, true));
+  m.weftU.push(await weftChain(chain, false));
 }
 const loop = median(m.loop);
 const weftJ = median(m.weft);
@@ -282,6 +286,14 @@ rows.push([
   fmt(rawC),
   `${(weftC / rawC).toFixed(2)}x`,
   '<= 1.1x',
+]);
+const weftU = median(m.weftU);
+rows.push([
+  '  (the same, a job per task: fuseChains: false)',
+  fmt(weftU),
+  fmt(rawC),
+  `${(weftU / rawC).toFixed(2)}x`,
+  '',
 ]);
 console.log(
   `Slurm benchmark (${repeat} run${repeat === 1 ? '' : 's'}, median; submit until all finished)`,

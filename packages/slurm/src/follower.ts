@@ -5,7 +5,9 @@
  * result file in the run's directory says how it ended; for the others, one
  * `squeue` for all the run's jobs says whether they wait, run, were killed
  * (time limit, memory, node), or were cancelled because a prerequisite
- * failed. A job Slurm no longer knows that left no result is lost.
+ * failed. A job Slurm no longer knows that left no result is lost. In a
+ * chain run as one job, a task waits while one before it in the job has
+ * not ended, and never runs once one before it did not succeed.
  */
 import { serializeError } from '@weft/core';
 import type { BatchFollower, HandedRun, TaskObservation } from '@weft/core/executor';
@@ -26,12 +28,10 @@ export const slurmFollower: BatchFollower = {
     const seen = new Map<number, TaskObservation>();
     const waiting: number[] = [];
     const stopped = new Map<number, TaskObservation>();
-    for (const id of ids) {
+    /** Takes the task's result file, when it has one; false when it has none yet. */
+    const take = (id: number): boolean => {
       const result = readResultFile(dir, String(id));
-      if (result === undefined) {
-        waiting.push(id);
-        continue;
-      }
+      if (result === undefined) return false;
       const ran = {
         worker: `slurm job ${jobs[String(id)]} (${result.worker})`,
         startedAt: result.startedAt,
@@ -42,17 +42,32 @@ export const slurmFollower: BatchFollower = {
         ? { state: 'succeeded', value: result.value, ...ran }
         : { state: 'failed', error: result.error, ...ran };
       // Told to stop (SIGTERM): Slurm's state says whether it was its time limit.
-      if (terminated(result)) {
-        stopped.set(id, observed);
-        waiting.push(id);
-      } else seen.set(id, observed);
-    }
+      if (terminated(result)) stopped.set(id, observed);
+      else seen.set(id, observed);
+      return true;
+    };
+    for (const id of ids) if (!take(id) || stopped.has(id)) waiting.push(id);
     const known = waiting.filter((id) => jobs[String(id)] !== undefined);
     const states = await queryJobs([...new Set(known.map((id) => baseId(jobs[String(id)]!)))]);
+    const chains = chainsOf(recordOf(run));
     for (const id of waiting) {
       const job = jobs[String(id)];
       const s = job === undefined ? undefined : states.get(job);
       const what = `#${id}`;
+      const phase = s === undefined ? undefined : phaseOf(s);
+      // Its job ended after its result file was looked for: the file says how it went.
+      const over = phase?.phase !== 'queued' && phase?.phase !== 'running';
+      if (over && !stopped.has(id) && take(id) && seen.has(id)) continue;
+      const before = job === undefined ? 'none' : earlier(dir, chains.get(job), id);
+      if (before === 'failed') {
+        seen.set(id, { state: 'upstream_failed' });
+        continue;
+      }
+      if (before === 'unended') {
+        // The job runs (or will run) the tasks before it first; once it ended, they failed.
+        seen.set(id, over ? { state: 'upstream_failed' } : { state: 'pending' });
+        continue;
+      }
       if (job === undefined) {
         seen.set(id, {
           state: 'failed',
@@ -60,7 +75,6 @@ export const slurmFollower: BatchFollower = {
         });
         continue;
       }
-      const phase = s === undefined ? undefined : phaseOf(s);
       if (phase?.phase === 'queued') seen.set(id, { state: 'pending' });
       else if (phase?.phase === 'running') {
         seen.set(id, { state: 'running', worker: `slurm job ${job} on ${s!.node || 'a node'}` });
@@ -103,3 +117,33 @@ export const slurmFollower: BatchFollower = {
     ]);
   },
 };
+
+/** The tasks of each job that runs several in a row (a chain), in the order it runs them. */
+function chainsOf(record: SlurmRecord): Map<string, readonly number[]> {
+  const byJob = new Map<string, readonly number[]>();
+  for (const chain of record.chains ?? []) {
+    const job = record.jobs[String(chain[0])];
+    if (job !== undefined) byJob.set(job, chain);
+  }
+  return byJob;
+}
+
+/**
+ * How the tasks before `id` in its chain's job stand: 'none' when they all
+ * succeeded (or it is first, or alone in its job), 'failed' when one ended
+ * otherwise, 'unended' when one has no result yet.
+ */
+function earlier(
+  dir: string,
+  chain: readonly number[] | undefined,
+  id: number,
+): 'none' | 'failed' | 'unended' {
+  if (chain === undefined) return 'none';
+  for (const e of chain) {
+    if (e === id) break;
+    const result = readResultFile(dir, String(e));
+    if (result === undefined) return 'unended';
+    if (!result.ok) return 'failed';
+  }
+  return 'none';
+}

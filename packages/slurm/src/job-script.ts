@@ -2,7 +2,8 @@
  * @module
  * Submitting jobs that run `weft exec`: the batch script (this Node and
  * this weft, so that the job runs the version that wrote its task file;
- * one key per job, or an array's keys picked by `SLURM_ARRAY_TASK_ID`) and
+ * the keys it runs in a row, or an array's keys picked by
+ * `SLURM_ARRAY_TASK_ID`) and
  * the sbatch call, whose refusal is `SbatchRejectedError` with sbatch's own
  * message.
  */
@@ -21,7 +22,7 @@ export interface JobRequest {
   readonly root: string;
   /** The working directory of the job. */
   readonly cwd: string;
-  /** The task file keys: one, or one per array element. */
+  /** The task file keys: one per array element (`array`), else those the job runs in a row. */
   readonly keys: readonly string[];
   /** Becomes the job's name, `weft:<task>`. */
   readonly task: string;
@@ -51,7 +52,7 @@ export async function submitJob(r: JobRequest): Promise<string> {
     script,
     r.array
       ? `#!/bin/bash\nkeys=(${r.keys.join(' ')})\n${exec} "\${keys[$SLURM_ARRAY_TASK_ID]}" ${root}\n`
-      : `#!/bin/sh\n${exec} ${quote(first)} ${root}\n`,
+      : `#!/bin/sh\n${exec} ${r.keys.map(quote).join(' ')} ${root}\n`,
   );
   const args = [
     '--parsable',

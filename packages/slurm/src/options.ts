@@ -52,6 +52,13 @@ export interface SlurmOptions {
   readonly arrayMin?: number;
   /** Jobs of the run queued or running at once, at most (jobs mode). @default 10000 */
   readonly maxJobs?: number;
+  /**
+   * Delayed mode: a chain of tasks (each the only dependent of the one
+   * before, with the same sbatch options) goes out as one job that runs
+   * them in a row, saving Slurm's scheduling round between links; false
+   * gives each task its own job. @default true
+   */
+  readonly fuseChains?: boolean;
   readonly pilots?: PilotOptions;
 }
 
@@ -75,6 +82,7 @@ export interface CompiledSlurmOptions {
   readonly dir: string;
   readonly arrayMin: number;
   readonly maxJobs: number;
+  readonly fuseChains: boolean;
   readonly pilots: CompiledPilotOptions;
 }
 
@@ -86,6 +94,7 @@ const KEYS = new Set([
   'dir',
   'arrayMin',
   'maxJobs',
+  'fuseChains',
   'pilots',
 ]);
 const PILOT_KEYS = new Set(['count', 'max', 'cpus', 'memoryMb', 'time', 'redis', 'queue']);
@@ -118,6 +127,11 @@ export function compileSlurmOptions(
   for (const [name, options] of Object.entries(o.tasks ?? {})) {
     tasks[name] = checkSbatchOptions(options, `tasks.${name}`);
   }
+  if (o.fuseChains !== undefined && typeof o.fuseChains !== 'boolean') {
+    throw new SlurmOptionsError(
+      `slurm executor: fuseChains must be true or false, not ${JSON.stringify(o.fuseChains)}`,
+    );
+  }
   const root = projectRoot(cwd);
   return {
     mode,
@@ -128,6 +142,7 @@ export function compileSlurmOptions(
     dir: o.dir === undefined ? resolve(root, '.weft', 'slurm') : resolve(cwd, o.dir),
     arrayMin: whole(o.arrayMin ?? 2, 'arrayMin', 2),
     maxJobs: whole(o.maxJobs ?? 10_000, 'maxJobs', 1),
+    fuseChains: o.fuseChains ?? true,
     pilots: pilotOptions(o.pilots ?? {}),
   };
 }

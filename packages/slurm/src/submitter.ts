@@ -5,10 +5,16 @@
  * prerequisites were added, hence submitted, before it) with
  * `--dependency=afterok:<their jobs>`, so Slurm starts it once they all
  * succeeded and cancels it when one failed. Consecutive tasks of one kind
- * with the same prerequisites (a fan-out) go out as one job array. Each job
- * runs `weft exec`, which reads the prerequisites' results from the run's
- * directory, applies the task's timeout and retries itself, and writes its
- * own result there. The receipt maps every task to its job.
+ * with the same prerequisites (a fan-out) go out as one job array. A chain
+ * (a task whose only prerequisite has no other dependent, with the same
+ * sbatch options) goes out as one job that runs its tasks in a row: Slurm
+ * would otherwise take a scheduling round for each link, the most a chain
+ * waits for (`fuseChains: false` gives each its own job). So the jobs go
+ * out when the graph is complete, when it is known which task has which
+ * dependents. Each job runs `weft exec`, which reads the prerequisites'
+ * results from the run's directory, applies each task's timeout and
+ * retries itself, writes each result there, and stops at the first task
+ * that does not succeed. The receipt maps every task to its job.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,12 +40,20 @@ export interface SlurmRecord {
   readonly dir: string;
   /** Each task's job (`id`, or `id_index` in an array), by task id. */
   readonly jobs: Readonly<Record<string, string>>;
+  /** The tasks of each job that runs several in a row, in that order (absent: none). */
+  readonly chains?: readonly (readonly number[])[];
 }
 
 interface Held {
   readonly t: PlannedTask;
   readonly options: SbatchOptions;
   readonly after: readonly string[];
+}
+
+/** Tasks that go out as one job: one task, or a chain run in a row. */
+interface Unit {
+  readonly tasks: PlannedTask[];
+  options: SbatchOptions;
 }
 
 export class SlurmBatchSubmitter implements BatchSubmitter {
@@ -54,6 +68,14 @@ export class SlurmBatchSubmitter implements BatchSubmitter {
   readonly #arrays = new Map<string, number>();
   /** Tasks of one kind held back to go out together as an array. */
   #held: Held[] = [];
+  /** The graph's tasks, grouped into the jobs they go out as, in the order they were added. */
+  readonly #units: Unit[] = [];
+  /** Each task's unit, while it is the unit's last task (a chain may grow from it). */
+  readonly #tails = new Map<number, Unit>();
+  /** The chains submitted as one job each, their tasks in the order the job runs them. */
+  readonly #chains: number[][] = [];
+  /** How many tasks depend on each task. */
+  readonly #dependents = new Map<number, number>();
   #submitted = 0;
   #completed = false;
 
@@ -86,21 +108,35 @@ export class SlurmBatchSubmitter implements BatchSubmitter {
     );
     this.#order.add(t);
     const options = jobOptions(t.task.options, this.#o.sbatch, this.#o.tasks);
-    // A task that depends on a held one needs its job id: the held go out first.
-    if (t.prerequisites.some((p) => !this.#jobs.has(p))) await this.#release();
-    const after = this.#after(t.prerequisites);
-    const held = this.#held[0];
-    if (held !== undefined && !sameKind(held, t, options, after)) await this.#release();
-    this.#held.push({ t, options, after });
+    for (const p of t.prerequisites) this.#dependents.set(p, (this.#dependents.get(p) ?? 0) + 1);
+    const only = t.prerequisites.length === 1 ? t.prerequisites[0]! : undefined;
+    const chain = only === undefined ? undefined : this.#tails.get(only);
+    if (this.#o.fuseChains && chain !== undefined && fusable(chain.options, options)) {
+      // Whether `only` has another dependent is known once the graph is complete.
+      chain.tasks.push(t);
+      chain.options = fused(chain.options, options);
+      this.#tails.delete(only!);
+      this.#tails.set(t.id, chain);
+      return;
+    }
+    const unit: Unit = { tasks: [t], options };
+    this.#units.push(unit);
+    this.#tails.set(t.id, unit);
   }
 
   async complete(): Promise<BatchReceipt> {
+    for (const unit of this.#split()) await this.#place(unit);
     await this.#release();
     this.#order.complete();
     this.#completed = true;
     const jobs: Record<string, string> = {};
     for (const [id, job] of this.#jobs) jobs[String(id)] = job;
-    const record: SlurmRecord = { kind: 'slurm', dir: this.#dir, jobs };
+    const record: SlurmRecord = {
+      kind: 'slurm',
+      dir: this.#dir,
+      jobs,
+      ...(this.#chains.length === 0 ? {} : { chains: this.#chains }),
+    };
     const n = this.#jobs.size;
     const arrays = this.#arrays.size;
     return {
@@ -111,39 +147,103 @@ export class SlurmBatchSubmitter implements BatchSubmitter {
     };
   }
 
+  /**
+   * The units as jobs will run them: a chain is cut after each task that has
+   * a dependent besides the next (that dependent must not wait for the rest
+   * of the chain, nor be cancelled when it fails).
+   */
+  #split(): Unit[] {
+    const out: Unit[] = [];
+    for (const unit of this.#units) {
+      let part: PlannedTask[] = [];
+      for (const t of unit.tasks) {
+        part.push(t);
+        const last = t === unit.tasks.at(-1);
+        if (!last && (this.#dependents.get(t.id) ?? 0) > 1) {
+          out.push(this.#unitOf(part));
+          part = [];
+        }
+      }
+      out.push(part.length === unit.tasks.length ? unit : this.#unitOf(part));
+    }
+    return out;
+  }
+
+  #unitOf(tasks: PlannedTask[]): Unit {
+    const [first, ...rest] = tasks;
+    let options = jobOptions(first!.task.options, this.#o.sbatch, this.#o.tasks);
+    for (const t of rest) {
+      options = fused(options, jobOptions(t.task.options, this.#o.sbatch, this.#o.tasks));
+    }
+    return { tasks, options };
+  }
+
+  /** Holds a task to go out with others of its kind, or submits a chain as one job. */
+  async #place(unit: Unit): Promise<void> {
+    const t = unit.tasks[0]!;
+    // A task that depends on a held one needs its job id: the held go out first.
+    if (t.prerequisites.some((p) => !this.#jobs.has(p))) await this.#release();
+    const after = this.#after(t.prerequisites);
+    if (unit.tasks.length > 1) {
+      await this.#release();
+      await this.#submit(unit.tasks, unit.options, after, false);
+      return;
+    }
+    const held = this.#held[0];
+    if (held !== undefined && !sameKind(held, t, unit.options, after)) await this.#release();
+    this.#held.push({ t, options: unit.options, after });
+  }
+
   /** Submits the held tasks: one job array when there are enough, else a job each. */
   async #release(): Promise<void> {
     const held = this.#held;
     this.#held = [];
     if (held.length === 0) return;
     const array = held.length >= this.#o.arrayMin;
-    const parts = array ? [held] : held.map((h) => [h]);
-    for (const part of parts) {
-      const first = part[0]!;
-      let job: string;
-      try {
-        job = await submitJob({
-          dir: this.#dir,
-          root: this.#o.root,
-          cwd: this.#context.cwd,
-          keys: part.map((h) => String(h.t.id)),
-          task: first.t.task.name,
-          what:
-            part.length === 1
-              ? describePlanned(first.t)
-              : `${first.t.task.name} (${part.length} tasks)`,
-          options: first.options,
-          after: first.after,
-          array,
-        });
-      } catch (error) {
-        await this.#withdraw();
-        throw error;
-      }
-      this.#submitted++;
-      if (array) this.#arrays.set(job, part.length);
-      for (const [i, h] of part.entries()) this.#jobs.set(h.t.id, elementId(job, array, i));
+    if (array) {
+      await this.#submit(
+        held.map((h) => h.t),
+        held[0]!.options,
+        held[0]!.after,
+        true,
+      );
+    } else for (const h of held) await this.#submit([h.t], h.options, h.after, false);
+  }
+
+  /** Submits one job: a task, a chain run in a row, or (`array`) an array of tasks. */
+  async #submit(
+    tasks: readonly PlannedTask[],
+    options: SbatchOptions,
+    after: readonly string[],
+    array: boolean,
+  ): Promise<void> {
+    const first = tasks[0]!;
+    let job: string;
+    try {
+      job = await submitJob({
+        dir: this.#dir,
+        root: this.#o.root,
+        cwd: this.#context.cwd,
+        keys: tasks.map((t) => String(t.id)),
+        task: first.task.name,
+        what:
+          tasks.length === 1
+            ? describePlanned(first)
+            : array
+              ? `${first.task.name} (${tasks.length} tasks)`
+              : `${describePlanned(first)} and the ${tasks.length - 1} after it`,
+        options,
+        after,
+        array,
+      });
+    } catch (error) {
+      await this.#withdraw();
+      throw error;
     }
+    this.#submitted++;
+    if (array) this.#arrays.set(job, tasks.length);
+    else if (tasks.length > 1) this.#chains.push(tasks.map((t) => t.id));
+    for (const [i, t] of tasks.entries()) this.#jobs.set(t.id, elementId(job, array, i));
   }
 
   /** The jobs of `prerequisites`: a whole array by its id when every element is one of them. */
@@ -160,7 +260,8 @@ export class SlurmBatchSubmitter implements BatchSubmitter {
       if (elements.length === this.#arrays.get(base)) out.push(base);
       else out.push(...elements);
     }
-    return out.sort();
+    // Tasks of one chain share its job.
+    return [...new Set(out)].sort();
   }
 
   /** Cancels every job submitted so far: nothing of a refused graph is left behind. */
@@ -186,4 +287,20 @@ function sameKind(
     JSON.stringify(held.options) === JSON.stringify(options) &&
     held.after.join(':') === after.join(':')
   );
+}
+
+/** Whether a chain with `chain`'s options may take a task with `next`'s: the same but for time. */
+function fusable(chain: SbatchOptions, next: SbatchOptions): boolean {
+  const { time: a, ...restA } = chain;
+  const { time: b, ...restB } = next;
+  const timed = (x: unknown): boolean => typeof x === 'number';
+  if ((a === undefined) !== (b === undefined)) return false;
+  if (a !== undefined && !(timed(a) && timed(b))) return false;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+/** The options of a chain that takes `next`: the time limits (in minutes) add up. */
+function fused(chain: SbatchOptions, next: SbatchOptions): SbatchOptions {
+  if (typeof chain.time !== 'number' || typeof next.time !== 'number') return chain;
+  return { ...chain, time: chain.time + next.time };
 }

@@ -94,11 +94,22 @@ describe.skipIf(slurmSkip !== undefined)('weft submit, runs, show, resume, cance
   it('hands the whole graph to Slurm with afterok dependencies and exits; weft runs shows it finished', async () => {
     const plain = await weft('submit', 'chain.ts', ...dirSet);
     expect(plain.code).toBe(0);
+    // The chain inc -> inc is one job, the fan-out an array, the fan-in a job.
     expect(plain.stdout).toMatch(
-      /^8 tasks submitted to Slurm as 4 jobs \(1 job array\)\nfollow it with: weft show \S+\n$/,
+      /^8 tasks submitted to Slurm as 3 jobs \(1 job array\)\nfollow it with: weft show \S+\n$/,
     );
+    const unfused = await weft(
+      'submit',
+      'chain.ts',
+      ...dirSet,
+      '--set',
+      'executor.fuseChains=false',
+    );
+    expect(unfused.stdout).toMatch(/^8 tasks submitted to Slurm as 4 jobs \(1 job array\)\n/);
     const { runId, batch } = await submitted('chain.ts', '--param', 'n=10');
     expect(Object.keys(batch.jobs).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(batch.jobs['0']).toBe(batch.jobs['1']);
+    expect(batch.jobs['1']).not.toContain('_');
     // The fan-in waits in Slurm on its prerequisites' jobs, the fan-out being one array.
     const total = execFileSync('scontrol', ['-o', 'show', 'job', batch.jobs['7']!], {
       encoding: 'utf8',
@@ -139,7 +150,9 @@ describe.skipIf(slurmSkip !== undefined)('weft submit, runs, show, resume, cance
 
   it('shows a failed task and its dependents, and weft resume runs again only what did not succeed', async () => {
     const marker = join(tmp, 'gate-marker');
-    const { runId } = await submitted('gated.ts', '--param', `marker=${marker}`);
+    const { runId, batch } = await submitted('gated.ts', '--param', `marker=${marker}`);
+    // inc -> gate -> inc run in a row in one job: the gate's failure ends the job.
+    expect(new Set([batch.jobs['0'], batch.jobs['1'], batch.jobs['2']]).size).toBe(1);
     const first = await ended(runId);
     expect(first.run.state).toBe('failed');
     const states = Object.fromEntries(first.tasks.map((t) => [t.id, t.state]));
@@ -150,7 +163,7 @@ describe.skipIf(slurmSkip !== undefined)('weft submit, runs, show, resume, cance
     const resumed = await weft('resume', runId);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(
-      '2 tasks submitted to Slurm as 2 jobs (2 tasks kept from the earlier session)',
+      '2 tasks submitted to Slurm as 1 job (2 tasks kept from the earlier session)',
     );
     const second = await ended(runId);
     expect(second.run.state).toBe('succeeded');

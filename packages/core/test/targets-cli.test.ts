@@ -160,6 +160,29 @@ describe('weft build', () => {
     expect(failed.stderr).toContain('it broke');
   });
 
+  it('weft resume of a build builds what is not up to date; weft rerun builds every target again', async () => {
+    const dir = rulesProject();
+    const failed = await weft(['build', 'all.txt', 'broken.txt', '--keep-going', '--quiet'], dir);
+    expect(failed.code).toBe(1);
+    const runs = await weft(['runs', '--json'], dir);
+    const [run] = JSON.parse(runs.stdout) as { id: string; state: string }[];
+    expect(run).toMatchObject({ state: 'failed' });
+    const resumed = await weft(['resume', run!.id], dir);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain(
+      `run ${run!.id} built all.txt broken.txt: building what is not up to date in a new run\n` +
+        '1 job to run (broken 1), 3 up to date\n',
+    );
+    const rerun = await weft(['rerun', run!.id], dir);
+    expect(rerun.code).toBe(1);
+    expect(rerun.stderr).toContain(
+      `run ${run!.id} built all.txt broken.txt: building them all again in a new run\n` +
+        '4 jobs to run',
+    );
+    const fromFailure = await weft(['rerun', run!.id, '--from-failure'], dir);
+    expect(fromFailure.stderr).toContain('1 job to run (broken 1), 3 up to date');
+  });
+
   it('exits 2 without targets or rules', async () => {
     const dir = rulesProject();
     writeFileSync(join(dir, 'rules.ts'), RULES.replace("export default ['all.txt'];", ''));

@@ -17,6 +17,7 @@ import { findConfigFile } from '../../config/load-config.ts';
 import { isWeftError } from '../../errors/base.ts';
 import { PLAN_ERROR_CODES } from '../../errors/targets.ts';
 import type { Plan } from '../../frontends/targets/plan-view.ts';
+import type { RunRecord } from '../../store/run-store.ts';
 import { submitScope } from '../../vocabulary/scope.ts';
 import { EXIT_OK, EXIT_USAGE, errorText, UsageError } from '../errors.ts';
 import { execute } from '../execute.ts';
@@ -105,13 +106,34 @@ async function buildTargets(given: readonly string[], flags: Flags): Promise<num
   if (flags.order === 'start' && !flags.dryRun) {
     throw new UsageError('--order orders the printed plan: use it with --dry-run');
   }
-  const engine = await engineOptions(flags);
   const file = rulesFile(flags.file);
   const rules = await importRules(file);
   const targets = given.length > 0 ? [...given] : defaultTargets(rules, file);
-  const cwd = process.cwd();
-  const mode = await chooseMode(flags.mode, cwd);
+  const mode = await chooseMode(flags.mode, process.cwd());
   const coordinates = parsePairs(flags.param, '--param');
+  return build({ file, rules, targets, coordinates, mode, force: flags.force === true }, flags);
+}
+
+/** What a build builds: recorded in its run (`BUILD_PARAM`) for `weft resume` and `rerun`. */
+interface BuildSpec {
+  readonly file: string;
+  readonly rules: Record<string, unknown>;
+  readonly targets: readonly string[];
+  readonly coordinates: Record<string, unknown>;
+  readonly mode: string | undefined;
+  readonly force: boolean;
+}
+
+/**
+ * The run parameter in which a build records its targets (and `force`):
+ * `weft resume` and `weft rerun` of the run build them again.
+ */
+export const BUILD_PARAM = 'weft.build';
+
+async function build(spec: BuildSpec, flags: Flags): Promise<number> {
+  const { file, rules, targets, coordinates, mode, force } = spec;
+  const engine = await engineOptions(flags);
+  const cwd = process.cwd();
   const [{ Planner }, { planWith, runPlan }] = await Promise.all([
     import('../../frontends/targets/planner.ts'),
     import('../../frontends/targets/build.ts'),
@@ -121,7 +143,7 @@ async function buildTargets(given: readonly string[], flags: Flags): Promise<num
     const planner = new Planner(rules, {
       coordinates,
       ...(mode === undefined ? {} : { mode }),
-      ...(flags.force ? { force: true } : {}),
+      ...(force ? { force: true } : {}),
     });
     plan = planWith(planner, targets);
   } catch (error) {
@@ -150,7 +172,7 @@ async function buildTargets(given: readonly string[], flags: Flags): Promise<num
       findConfigFile(cwd) === undefined ? cwd : dirname(findConfigFile(cwd)!),
     ),
     workflow: file,
-    params: coordinates,
+    params: { ...coordinates, [BUILD_PARAM]: { targets, ...(force ? { force } : {}) } },
     ...(mode === undefined ? {} : { mode }),
   };
   return execute({
@@ -163,6 +185,50 @@ async function buildTargets(given: readonly string[], flags: Flags): Promise<num
     quiet: flags.quiet,
     title: `build ${targets.join(' ')} (${basename(file)})`,
   });
+}
+
+/**
+ * `weft resume` or `weft rerun` of a recorded build: the same targets,
+ * coordinates and mode, built again in the run's directory as a new run.
+ * Up-to-date targets are skipped (the build log knows them), so a resume
+ * builds what the run did not; a rerun builds everything again (as
+ * `--force`), or with `fromFailure` only what is not up to date.
+ */
+export async function buildAgain(
+  run: RunRecord,
+  flags: RunFlags & { readonly store?: string; readonly fromFailure?: boolean },
+  verb: 'resume' | 'rerun',
+): Promise<number> {
+  const recorded = run.params?.[BUILD_PARAM] as { targets?: unknown; force?: unknown } | undefined;
+  const targets = recorded?.targets;
+  if (!Array.isArray(targets) || !targets.every((t) => typeof t === 'string')) {
+    throw new UsageError(
+      `run ${run.id} recorded no targets, so the command cannot ${verb} its build`,
+    );
+  }
+  if (!existsSync(run.cwd)) {
+    throw new UsageError(`run ${run.id} was built in ${run.cwd}, which no longer exists`);
+  }
+  process.chdir(run.cwd);
+  const file = rulesFile(run.workflow);
+  const { [BUILD_PARAM]: _, ...coordinates } = run.params ?? {};
+  const force = verb === 'rerun' && flags.fromFailure !== true;
+  if (!flags.quiet && !flags.json) {
+    err(
+      `run ${run.id} built ${targets.join(' ')}: building ${force ? 'them all again' : 'what is not up to date'} in a new run\n`,
+    );
+  }
+  return build(
+    {
+      file,
+      rules: await importRules(file),
+      targets,
+      coordinates,
+      mode: run.mode,
+      force,
+    },
+    flags,
+  );
 }
 
 /** Writes to stdout and waits until the stream took it (a large plan into a pipe). */

@@ -94,6 +94,12 @@ async function again(idOrPrefix: string, flags: Flags, verb: 'resume' | 'rerun')
     err(`run ${run.id} succeeded: nothing to resume (weft rerun ${run.id} runs it again)\n`);
     return EXIT_OK;
   }
+  const { BUILD_PARAM, buildAgain } = await import('./build.ts');
+  if (run.params?.[BUILD_PARAM] !== undefined) {
+    // A build: its targets are built again (the build log skips those up to date).
+    const store = flags.store ?? opened.file;
+    return buildAgain(run, { ...flags, ...(store === undefined ? {} : { store }) }, verb);
+  }
   if (run.workflow === undefined) {
     throw new UsageError(
       `run ${run.id} recorded no workflow module, so the command cannot ${verb} it; call ${verb}() from the code that started it`,

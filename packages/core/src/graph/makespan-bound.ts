@@ -85,9 +85,19 @@ export function makespanBound(
   const each = Math.max(2, Math.min(MOST_CANDIDATES, Math.floor(Math.sqrt(BUDGET / n))));
   const heads = candidates(head, each);
   const tails = candidates(tail, each);
-  consider(ramps(heads, tails, head, tail, durations, cores, capacity), 'ramps');
-  consider(sharing(heads, tails, head, tail, durations, cores, capacity), 'sharing');
+  const timed: Timed = { head, tail, durations, cores, capacity };
+  consider(ramps(heads, tails, timed), 'ramps');
+  consider(sharing(heads, tails, timed), 'sharing');
   return { seconds, by, criticalPath, work };
+}
+
+/** The nodes' heads, tails, durations and cores, and the capacity: what the arguments read. */
+interface Timed {
+  readonly head: Float64Array;
+  readonly tail: Float64Array;
+  readonly durations: ArrayLike<number>;
+  readonly cores: ArrayLike<number>;
+  readonly capacity: number;
 }
 
 /** Each node's head (longest chain of its dependencies) and tail (of its dependents). */
@@ -140,15 +150,8 @@ function candidates(times: Float64Array, most: number): number[] {
  * left of each node once the part that may run before `a` and the part
  * that may run in the last `b` are taken off.
  */
-function ramps(
-  heads: readonly number[],
-  tails: readonly number[],
-  head: Float64Array,
-  tail: Float64Array,
-  durations: ArrayLike<number>,
-  cores: ArrayLike<number>,
-  capacity: number,
-): number {
+function ramps(heads: readonly number[], tails: readonly number[], g: Timed): number {
+  const { head, tail, durations, cores, capacity } = g;
   const n = head.length;
   let best = 0;
   for (const a of heads) {
@@ -170,15 +173,8 @@ function ramps(
  * each, T is the nodes with head ≥ a and tail ≥ q, taken longest first, so
  * that the k + 1 shortest of its first k·M + 1 are as long as they can be.
  */
-function sharing(
-  heads: readonly number[],
-  tails: readonly number[],
-  head: Float64Array,
-  tail: Float64Array,
-  durations: ArrayLike<number>,
-  cores: ArrayLike<number>,
-  capacity: number,
-): number {
+function sharing(heads: readonly number[], tails: readonly number[], g: Timed): number {
+  const { head, tail, durations, cores, capacity } = g;
   const n = head.length;
   const longest = Array.from({ length: n }, (_, i) => i).sort(
     (x, y) => durations[y]! - durations[x]!,

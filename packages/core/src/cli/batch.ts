@@ -21,6 +21,15 @@ import { openFsArtifactStore } from '../store/fs-artifact-store.ts';
 import type { RunRecord, RunStore } from '../store/run-store.ts';
 import { err } from './format.ts';
 
+/** The artifact store beside a SQLite store (results too large for it), if the store is one. */
+export function artifactsBeside(opened: {
+  readonly file: string | undefined;
+}): ArtifactStore | undefined {
+  return opened.file === undefined
+    ? undefined
+    : openFsArtifactStore(join(dirname(opened.file), 'artifacts'));
+}
+
 /** What these functions use of an opened store (`OpenStore` of store.ts, which imports this module). */
 export interface OpenedStore {
   readonly store: RunStore;
@@ -35,12 +44,6 @@ export function isHanded(run: RunRecord): boolean {
   return run.state === 'running' && handedTo(run) !== undefined;
 }
 
-function artifactsOf(opened: OpenedStore): ArtifactStore | undefined {
-  return opened.file === undefined
-    ? undefined
-    : openFsArtifactStore(join(dirname(opened.file), 'artifacts'));
-}
-
 /** `run` brought up to date from its batch system when it is a delayed run still running. */
 export async function followed(opened: OpenedStore, run: RunRecord): Promise<RunRecord> {
   if (!isHanded(run)) return run;
@@ -51,7 +54,7 @@ export async function followed(opened: OpenedStore, run: RunRecord): Promise<Run
     );
     return run;
   }
-  return (await followBatchRun(opened.store, run.id, artifactsOf(opened))) ?? run;
+  return (await followBatchRun(opened.store, run.id, artifactsBeside(opened))) ?? run;
 }
 
 /** Cancels a delayed run's jobs and records it cancelled; false when it is not one. */
@@ -68,7 +71,7 @@ export async function cancelHanded(
     );
     return true;
   }
-  await cancelBatchRun(opened.store, run.id, reason, artifactsOf(opened));
+  await cancelBatchRun(opened.store, run.id, reason, artifactsBeside(opened));
   return true;
 }
 

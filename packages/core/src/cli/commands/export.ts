@@ -5,10 +5,9 @@
  * standard output or to a file (`-o`).
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { isWeftError } from '../../errors/base.ts';
-import { openFsArtifactStore } from '../../store/fs-artifact-store.ts';
+import { artifactsBeside } from '../batch.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import { err, out } from '../format.ts';
 import { modeOption, storeOption } from '../run-options.ts';
@@ -63,10 +62,7 @@ async function exportCommand(idOrPrefix: string, flags: Flags): Promise<number> 
       const instance = await importedInstance(run);
       try {
         // Results too large for the store are in the artifact store beside it.
-        const artifacts =
-          opened.file === undefined
-            ? undefined
-            : openFsArtifactStore(join(dirname(opened.file), 'artifacts'));
+        const artifacts = artifactsBeside(opened);
         const doc = exportRun(opened.store, run.id, {
           ...(instance === undefined ? {} : { instance }),
           ...(artifacts === undefined ? {} : { artifacts }),

@@ -4,12 +4,11 @@
  * counts) and its tasks as a table, filtered by state and name.
  */
 
-import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { openFsArtifactStore } from '../../store/fs-artifact-store.ts';
 import { decodeResult, MISSING } from '../../store/result-codec.ts';
 import type { RunRecord, TaskRecord } from '../../store/run-store.ts';
 import { STATE_NAMES, type TaskState } from '../../vocabulary/state.ts';
+import { artifactsBeside } from '../batch.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.ts';
 import {
   countsText,
@@ -143,11 +142,7 @@ function showResult(opened: OpenStore, run: RunRecord, flags: Flags): number {
     );
     return EXIT_FAILED;
   }
-  const artifacts =
-    opened.file === undefined
-      ? undefined
-      : openFsArtifactStore(join(dirname(opened.file), 'artifacts'));
-  const value = decodeResult(stored, artifacts);
+  const value = decodeResult(stored, artifactsBeside(opened));
   if (value === MISSING) {
     err(`run ${run.id}: its result is an artifact that can no longer be read (${stored.kind})\n`);
     return EXIT_FAILED;

@@ -67,7 +67,7 @@ describe('options', () => {
       queue: 'weft',
       slots: Number.POSITIVE_INFINITY,
       inlineLimit: 65536,
-      prefetch: 3,
+      prefetch: 0,
       placementTimeoutMs: 300_000,
       lostRetries: 0,
       killGraceMs: 5000,

@@ -76,11 +76,21 @@ export default async function main() {
 `;
 const BIG = `
 import { submit } from '@weft/core';
-import { big } from './tasks.ts';
+import { big, work } from './tasks.ts';
 
 export default async function main() {
-  const s = await submit(big, 200_000);
-  return s.length;
+  const [s, y] = await Promise.all([submit(big, 200_000), submit(work, 'y'.repeat(200_000))]);
+  return s.length + y.length;
+}
+`;
+
+/** A job too large to travel inline: the batch carrying it goes through the artifact store. */
+const BIG_ARGUMENT = `
+import { submit } from '@weft/core';
+import { work } from './tasks.ts';
+
+export default async function main() {
+  return (await submit(work, 'y'.repeat(200_000))).length;
 }
 `;
 
@@ -187,7 +197,12 @@ describe('placement', () => {
       const dir = project({ 'tasks.ts': TASKS, 'wf.ts': workflow(ids) });
       const a = await startWorker(dir, redis, ['--concurrency', '1']);
       const b = await startWorker(dir, redis, ['--concurrency', '1']);
-      const run = weft(['run', 'wf.ts', '--executor', 'queue', '--json'], dir, env(redis));
+      // Jobs queued on a worker (prefetch) beside the one it runs: those it hands back.
+      const run = weft(
+        ['run', 'wf.ts', '--executor', 'queue', '--json', '--set', 'executor.prefetch=3'],
+        dir,
+        env(redis),
+      );
       const started = join(dir, 'started.txt');
       await waitFor(
         () =>
@@ -218,25 +233,29 @@ describe('placement', () => {
   );
 
   it(
-    'large results travel through the shared artifact store, and say so when it is not shared',
+    'large jobs and results travel through the shared artifact store, and say so when it is not shared',
     async () => {
-      const dir = project({ 'tasks.ts': TASKS, 'big.ts': BIG });
+      const dir = project({ 'tasks.ts': TASKS, 'big.ts': BIG, 'arg.ts': BIG_ARGUMENT });
       const shared = await startWorker(dir, redis);
       const ok = await weft(['run', 'big.ts', '--executor', 'queue', '--json'], dir, env(redis))
         .exited;
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(events(ok.stdout).find((e) => e.type === 'result')).toMatchObject({ value: 200_000 });
+      expect(events(ok.stdout).find((e) => e.type === 'result')).toMatchObject({ value: 400_000 });
       shared.child.kill('SIGTERM');
       await shared.exited;
 
       const apart = await startWorker(dir, redis, ['--artifacts', scratch('elsewhere-')]);
       const failed = await weft(['run', 'big.ts', '--executor', 'queue'], dir, env(redis)).exited;
+      // The worker cannot read the job it was sent: it says so, and the task fails, not waits.
+      const lost = await weft(['run', 'arg.ts', '--executor', 'queue'], dir, env(redis)).exited;
       apart.child.kill('SIGTERM');
       await apart.exited;
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain('WEFT_QUEUE_ARTIFACT_MISSING');
       expect(failed.stderr).toContain('must use one shared directory');
+      expect(lost.code).toBe(1);
+      expect(lost.stderr).toContain('WEFT_QUEUE_ARTIFACT_MISSING');
     },
     TIMEOUT,
   );

@@ -38,13 +38,24 @@ export class InboxReader {
   async #run(): Promise<void> {
     while (!this.#closed) {
       try {
-        const items = await this.#redis.lpopBuffer(this.#key, BATCH);
-        if (items !== null && items.length > 0) {
-          this.#handle(items);
-          continue;
-        }
-        const first = await this.#redis.blpopBuffer(this.#key, BLOCK_SECONDS);
-        if (first !== null) this.#handle([first[1]]);
+        // The pop that blocks and the one that takes what else is there leave together: Redis
+        // runs the second once the first returns, so a wake costs one trip, not two.
+        const replies = await this.#redis
+          .pipeline()
+          .blpopBuffer(this.#key, BLOCK_SECONDS)
+          .lpopBuffer(this.#key, BATCH - 1)
+          .exec();
+        if (replies === null) continue;
+        const [[blockError, first], [popError, rest]] = replies as [
+          [Error | null, [Buffer, Buffer] | null],
+          [Error | null, Buffer[] | null],
+        ];
+        // The second pop ran even when the first timed out: what it took is read all the same.
+        const items = first === null || blockError !== null ? [] : [first[1]];
+        if (popError === null && rest !== null) items.push(...rest);
+        if (items.length > 0) this.#handle(items);
+        if (blockError !== null) throw blockError;
+        if (popError !== null) throw popError;
       } catch (error) {
         if (this.#closed) return;
         this.#failed(error);

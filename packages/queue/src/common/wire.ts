@@ -81,10 +81,12 @@ export type Down =
   | { readonly t: 'session-end' }
   /**
    * A job for a worker with a free slot for it, sent with the messages
-   * rather than through its BullMQ queue (one hop less on Redis): the job's
-   * sealed bytes, checked as a job from the queue is.
+   * rather than through its BullMQ queue (one hop less on Redis, and none of
+   * BullMQ's scripts). The batch's signature covers it: it is not signed
+   * again on its own, and the worker checks it as it checks a job from the
+   * queue once its signature held.
    */
-  | { readonly t: 'job'; readonly j: Uint8Array };
+  | { readonly t: 'job'; readonly p: JobPayload };
 
 export interface DownBatch {
   /** The session. */
@@ -105,10 +107,15 @@ export interface UpHeader {
   readonly k: readonly number[];
 }
 
-/** Beside a coordinator's batch that went through the artifact store: the nodes it answered. */
+/**
+ * Beside a coordinator's batch that went through the artifact store: the
+ * nodes it answered, and the keys of the jobs it carried (so that, lost,
+ * they fail instead of waiting).
+ */
 export interface DownHeader {
   readonly s: string;
   readonly f: readonly number[];
+  readonly k?: readonly number[];
 }
 
 /** Sealed bytes start with a tag: the value itself, or where the artifact holding it is. */

@@ -45,10 +45,15 @@ export interface QueueOptions {
   readonly inlineLimit?: number;
   /**
    * Jobs a worker is given beyond what it runs at once, as a multiple of its
-   * concurrency, so that it never waits for the next: a worker of
-   * concurrency 4 holds up to 4 * (1 + prefetch). Tasks with a timeout are
-   * not queued this way (their clock runs from placement): they go to a
-   * worker with a free slot. @default 3
+   * concurrency: a worker of concurrency 4 holds up to 4 * (1 + prefetch).
+   * A job for a free slot travels with the coordinator's messages to the
+   * worker's inbox and starts at once; a queued one waits in the worker's
+   * BullMQ queue, at several times the CPU per job (on Redis, the worker and
+   * the coordinator). With 0, a worker waits between jobs for the
+   * coordinator to hear of the last one; raise it for tasks of a few
+   * milliseconds when the coordinator answers slowly (far away, or busy).
+   * Tasks with a timeout are never queued (their clock runs from
+   * placement). @default 0
    */
   readonly prefetch?: number;
   /**
@@ -170,7 +175,7 @@ export function compileQueueOptions(
     root,
     artifacts,
     inlineLimit: number('inlineLimit', o.inlineLimit, 64 * 1024, 1024),
-    prefetch: number('prefetch', o.prefetch, 3, 0, false),
+    prefetch: number('prefetch', o.prefetch, 0, 0, false),
     placementTimeoutMs: durationMs(o.placementTimeout ?? '5m', 'queue: placementTimeout'),
     lostRetries: number('lostRetries', o.lostRetries, 0, 0),
     killGraceMs: durationMs(o.killGrace ?? '5s', 'queue: killGrace'),

@@ -73,12 +73,7 @@ export class WorkerView {
   /** The module graphs sent to it, by id: later jobs name them only. */
   readonly graphs = new Set<string>();
   /** Jobs and messages not yet sent, sent together at the end of the turn. */
-  jobs: {
-    readonly payload: JobPayload;
-    readonly call: QueueCall;
-    /** Sealed already (it spilled to the artifact store on its way to the inbox). */
-    readonly sealed?: Promise<Buffer>;
-  }[] = [];
+  jobs: { readonly payload: JobPayload; readonly call: QueueCall }[] = [];
   outbox: Down[] = [];
   queue: Queue | undefined;
 

@@ -1,15 +1,20 @@
 /**
  * @module
- * What the coordinator sends to workers: jobs, through each worker's own
+ * What the coordinator sends to workers, in one signed batch per worker per
+ * turn, pushed to the worker's inbox: messages (acks, outcomes of awaited
+ * nodes, aborts) and the jobs that start at once there (a slot is free for
+ * each). Jobs queued beyond that (`prefetch`) go through the worker's own
  * BullMQ queue (`addBulk`: the jobs placed in one turn of the event loop
- * leave together; `add` for a lone one, which is quicker), and messages (acks, outcomes of awaited nodes, aborts),
- * pushed to the worker's inbox in one signed batch per turn. A large job or
- * batch travels through the artifact store (`wire.ts`).
+ * leave together; `add` for a lone one, which is quicker), each signed. A
+ * large job or batch travels through the artifact store (`wire.ts`).
  */
+import { serialize } from 'node:v8';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueKeys } from '../common/keys.ts';
 import {
+  type Down,
+  type DownBatch,
   type DownHeader,
   type JobHeader,
   type JobPayload,
@@ -90,65 +95,85 @@ export class Transport {
    * Jobs for a worker with a slot free for each of its calls start at once
    * there: they go with its messages, to the inbox it is blocked reading,
    * instead of through its BullMQ queue, whose worker would take them in
-   * two more trips to Redis (a marker woken, then a script moving the job).
-   * What a dependent task waits for is that latency. Jobs too large to go
-   * inline still take the queue.
+   * two more trips to Redis (a marker woken, then a script moving the job)
+   * and several BullMQ scripts per job. What a dependent task waits for is
+   * that latency; what many small tasks wait for is that CPU. The batch is
+   * signed once for all of them.
    */
   #express(view: WorkerView): void {
     if (view.gone) return;
-    const kept: WorkerView['jobs'] = [];
-    for (const j of view.jobs) {
-      let sealed: Buffer | Promise<Buffer>;
-      try {
-        sealed = this.#sealJob(j.payload, j.call);
-      } catch {
-        kept.push(j); // the queue's path reports what cannot be serialized
-        continue;
-      }
-      if (sealed instanceof Promise) kept.push({ ...j, sealed });
-      else view.outbox.push({ t: 'job', j: sealed });
-    }
-    view.jobs = kept;
-  }
-
-  #sealJob(payload: JobPayload, call: QueueCall): Buffer | Promise<Buffer> {
-    return this.#wire.seal(
-      'job',
-      payload,
-      (): JobHeader => ({ s: payload.s, k: payload.k, w: payload.w }),
-      (hash) => {
-        call.artifact = hash;
-      },
-    );
+    for (const j of view.jobs) view.outbox.push({ t: 'job', p: j.payload });
+    view.jobs = [];
   }
 
   #sendOutbox(view: WorkerView): void {
-    const batch = { s: this.#session, m: view.outbox };
+    let messages = view.outbox;
     view.outbox = [];
     let sender = this.#senders.get(view);
     if (sender === undefined) {
       const inbox = this.#keys.workerInbox(view.id);
-      sender = new OrderedSender(
-        (bytes) => {
-          this.#redis
-            .pipeline()
-            .rpush(inbox, bytes)
-            .pexpire(inbox, INBOX_TTL_MS)
-            .exec()
-            .catch((error: unknown) => this.#events.sendFailed(view, error));
-        },
-        (error) => this.#events.sendFailed(view, error),
-      );
+      const failed = (error: unknown) => this.#events.sendFailed(view, error);
+      // Its expiry is renewed now and then, not with every push (a push is a few per turn).
+      let renewAt = 0;
+      sender = new OrderedSender((bytes) => {
+        this.#redis.rpush(inbox, bytes).catch(failed);
+        const now = Date.now();
+        if (now < renewAt) return;
+        renewAt = now + INBOX_TTL_MS / 10;
+        this.#redis.pexpire(inbox, INBOX_TTL_MS).catch(failed);
+      }, failed);
       this.#senders.set(view, sender);
     }
+    let sealed: Buffer | Promise<Buffer>;
     try {
-      const header = (): DownHeader => ({
-        s: this.#session,
-        f: batch.m.flatMap((m) => (m.t === 'ack' || m.t === 'settle' ? [m.f] : [])),
+      sealed = this.#sealBatch(messages);
+    } catch {
+      // One message cannot be serialized (a job's arguments, say): it alone fails.
+      messages = messages.filter((m) => this.#serializable(view, m));
+      if (messages.length === 0) return;
+      try {
+        sealed = this.#sealBatch(messages);
+      } catch (error) {
+        this.#events.sendFailed(view, error);
+        return;
+      }
+    }
+    if (sealed instanceof Promise) {
+      // A large batch waits for the artifact store; should that fail, its jobs fail with it.
+      const calls = messages.flatMap((m) => {
+        const call = m.t === 'job' ? view.calls.get(m.p.k) : undefined;
+        return call === undefined ? [] : [call];
       });
-      sender.send(this.#wire.seal('to-worker', batch, header));
+      if (calls.length > 0) {
+        sealed = sealed.catch((error: unknown) => {
+          this.#events.jobsFailed(view, calls, error);
+          throw error;
+        });
+      }
+    }
+    sender.send(sealed);
+  }
+
+  #sealBatch(messages: readonly Down[]): Buffer | Promise<Buffer> {
+    const batch: DownBatch = { s: this.#session, m: messages };
+    const header = (): DownHeader => ({
+      s: this.#session,
+      f: messages.flatMap((m) => (m.t === 'ack' || m.t === 'settle' ? [m.f] : [])),
+      k: messages.flatMap((m) => (m.t === 'job' ? [m.p.k] : [])),
+    });
+    return this.#wire.seal('to-worker', batch, header);
+  }
+
+  /** Whether `m` can be serialized; when not, says so (a job's call fails with the error). */
+  #serializable(view: WorkerView, m: Down): boolean {
+    try {
+      serialize(m);
+      return true;
     } catch (error) {
-      this.#events.sendFailed(view, error);
+      const call = m.t === 'job' ? view.calls.get(m.p.k) : undefined;
+      if (call !== undefined) this.#events.jobsFailed(view, [call], error);
+      else this.#events.sendFailed(view, error);
+      return false;
     }
   }
 
@@ -162,7 +187,7 @@ export class Transport {
     const calls = jobs.map((j) => j.call);
     let sealed: (Buffer | Promise<Buffer>)[];
     try {
-      sealed = jobs.map((j) => j.sealed ?? this.#sealJob(j.payload, j.call));
+      sealed = jobs.map((j) => this.#sealJob(j.payload, j.call));
     } catch (error) {
       this.#events.jobsFailed(view, calls, error);
       return;
@@ -185,6 +210,17 @@ export class Transport {
       void Promise.all(sealed).then(add, (error: unknown) =>
         this.#events.jobsFailed(view, calls, error),
       );
+  }
+
+  #sealJob(payload: JobPayload, call: QueueCall): Buffer | Promise<Buffer> {
+    return this.#wire.seal(
+      'job',
+      payload,
+      (): JobHeader => ({ s: payload.s, k: payload.k, w: payload.w }),
+      (hash) => {
+        call.artifact = hash;
+      },
+    );
   }
 
   /**

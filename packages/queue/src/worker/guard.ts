@@ -39,8 +39,8 @@ export type Verdict =
 export class Guard {
   readonly #root: string;
   readonly #advert: Advert;
-  /** Module graphs (tokens) coordinators sent, by session and id. */
-  readonly #graphs = new Map<string, string>();
+  /** Module graphs coordinators sent (the token, and the hash in it), by session and id. */
+  readonly #graphs = new Map<string, { readonly token: string; readonly hash: string }>();
   /** The graph (hash) of each module imported here, by URL. */
   readonly #imported = new Map<string, string>();
   /** What `#inside` found for each path (a file's place does not change under a running worker). */
@@ -95,12 +95,15 @@ export class Guard {
       return refuse('resources', `it needs ${JSON.stringify(p.q)}, more than this worker has`);
     }
     const graphKey = `${p.s} ${p.h}`;
-    if (p.t !== undefined) this.#graphs.set(graphKey, p.t);
-    const token = this.#graphs.get(graphKey);
-    if (token === undefined) return { ok: false, error: undefined };
-    const url = this.#urls.get(file) ?? pathToFileURL(file).href;
-    this.#urls.set(file, url);
-    const wanted = graphOf(token);
+    if (p.t !== undefined) this.#graphs.set(graphKey, { token: p.t, hash: graphOf(p.t) });
+    const graph = this.#graphs.get(graphKey);
+    if (graph === undefined) return { ok: false, error: undefined };
+    const { token, hash: wanted } = graph;
+    let url = this.#urls.get(file);
+    if (url === undefined) {
+      url = pathToFileURL(file).href;
+      this.#urls.set(file, url);
+    }
     const imported = this.#imported.get(url);
     if (imported !== undefined) {
       if (imported === wanted) return { ok: true, url, graph: token, configFile };

@@ -1,10 +1,11 @@
 /**
  * @module
  * A queue worker: the process behind `weft worker`. It advertises itself
- * with a heartbeat, takes jobs from its own BullMQ queue (coordinators place
- * jobs on the worker they chose), checks each one (signature, session,
- * version, module, root: `guard.ts`), runs it through the session's worker
- * host, and reads its inbox for what coordinators answer. Stopping (SIGTERM)
+ * with a heartbeat and reads its inbox, where coordinators send what they
+ * answer and the jobs they place on it that start at once (those queued
+ * beyond its slots wait in its own BullMQ queue, which it also takes jobs
+ * from). It checks each job (signature, session, version, module, root:
+ * `guard.ts`) and runs it through the session's worker host. Stopping (SIGTERM)
  * it takes no new job, hands back the ones it has not started, gives the
  * running ones `grace` to finish, stops the rest, and says so before it goes.
  */
@@ -154,7 +155,7 @@ export class QueueWorker {
     this.#inbox.start();
     const bull = new Worker<JobData>(
       this.advert.id,
-      (job) => this.#process(sealedOf(job), job.id),
+      (job) => this.#process(sealedOf(job), job.id ?? '(no id)'),
       {
         connection: { ...o.target.connection, maxRetriesPerRequest: null },
         prefix: o.keys.bullPrefix,
@@ -180,44 +181,47 @@ export class QueueWorker {
     );
   }
 
-  /**
-   * One job, from BullMQ (`id` is its BullMQ id) or from the inbox (a job
-   * sent with a session's messages); resolves when its slot is free (see
-   * `session-host.ts`).
-   */
-  async #process(sealed: Uint8Array, id: string | undefined): Promise<void> {
-    const job = { id: id ?? 'from the inbox' };
+  /** One job from BullMQ (`id` is its BullMQ id); resolves when its slot is free. */
+  async #process(sealed: Uint8Array, id: string): Promise<void> {
     let opened: Opened<JobPayload, JobHeader>;
     try {
       const o = this.#reporter.openJob(sealed);
       opened = o instanceof Promise ? await o : o;
     } catch (error) {
       // Unsigned or tampered with: nothing of it is read, and no one is told (its sender is unknown).
-      this.#log.warn(`refused job ${String(job.id)}: ${(error as Error).message}`);
+      this.#log.warn(`refused job ${id}: ${(error as Error).message}`);
       return;
     }
     if (opened.missing !== undefined) {
       this.#log.warn(opened.missing.message);
       const h = opened.header;
-      if (h !== undefined && h.w === this.advert.id) {
-        const e = serializeError(opened.missing);
-        this.#reporter.report(h.s, [
-          { t: 'done', k: h.k, ok: false, v: undefined, e, x: undefined },
-        ]);
-      }
+      if (h !== undefined && h.w === this.advert.id)
+        this.#reporter.jobsLost(h.s, [h.k], opened.missing);
       return;
     }
-    const p = opened.value;
+    return this.#run(opened.value, id);
+  }
+
+  /**
+   * A job whose signature held, from BullMQ or from the inbox (sent with a
+   * session's messages, whose signature covers it); resolves when its slot
+   * is free (see `session-host.ts`).
+   */
+  async #run(p: JobPayload, id: string): Promise<void> {
+    if (typeof p !== 'object' || p === null) {
+      this.#log.warn(`dropped job ${id}: it is not a job`);
+      return;
+    }
     if (p.w !== this.advert.id) {
-      this.#log.warn(`dropped job ${String(job.id)}: it was placed on worker ${p.w}, not this one`);
+      this.#log.warn(`dropped job ${id}: it was placed on worker ${p.w}, not this one`);
       return;
     }
-    const task = `${p.n}#${p.i} (attempt ${p.at}) of run ${p.r}`;
+    const task = () => `${p.n}#${p.i} (attempt ${p.at}) of run ${p.r}`;
     if (this.#stopping !== undefined) return this.#handBack(p);
     const alive = this.#watch.alive(p.s, p.r);
     if (!(alive === true || (alive !== false && (await alive)))) {
       this.#log.info(
-        `dropped ${task}: its coordinator session is gone (killed, or the run resumed elsewhere)`,
+        `dropped ${task()}: its coordinator session is gone (killed, or the run resumed elsewhere)`,
       );
       return;
     }
@@ -245,7 +249,7 @@ export class QueueWorker {
       this.#gate.release(need);
       return this.#handBack(p);
     }
-    this.#log.debug(`running ${task}`);
+    this.#log.debug(`running ${task()}`);
     await this.#host(p.s).run(p, verdict, need);
   }
 
@@ -268,11 +272,11 @@ export class QueueWorker {
     const apply = (o: Awaited<typeof opened>): void => {
       if (o.missing !== undefined) {
         this.#log.warn(o.missing.message);
-        const host = o.header === undefined ? undefined : this.#hosts.get(o.header.s);
-        const e = serializeError(o.missing);
-        host?.receive(
-          o.header!.f.map((f) => ({ t: 'settle', f, ok: false, v: undefined, e, state: 'failed' })),
-        );
+        const h = o.header;
+        if (h === undefined) return;
+        this.#hosts.get(h.s)?.lost(h.f, o.missing);
+        // Its jobs never reach this worker: they fail, saying why, instead of waiting.
+        this.#reporter.jobsLost(h.s, h.k ?? [], o.missing);
         return;
       }
       this.#wire.forget(o.artifact);
@@ -280,7 +284,7 @@ export class QueueWorker {
       for (const m of o.value.m) {
         if (m.t !== 'job') rest.push(m);
         else
-          this.#process(m.j, undefined).catch((error: unknown) =>
+          this.#run(m.p, 'from the inbox').catch((error: unknown) =>
             this.#log.warn(`a job from the inbox failed: ${String(error)}`),
           );
       }

@@ -7,7 +7,7 @@
  * waiting in its queue, handed back to their sessions before the queue is
  * emptied.
  */
-import type { Logger } from '@weft/core';
+import { type Logger, serializeError } from '@weft/core';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueKeys } from '../common/keys.ts';
@@ -51,6 +51,16 @@ export class Reporter {
     } catch (error) {
       this.#log.warn(`could not report to a coordinator: ${String(error)}`);
     }
+  }
+
+  /** Jobs of `session` this worker could not read (their artifact is missing): they fail with `error`. */
+  jobsLost(session: string, keys: readonly number[], error: Error): void {
+    if (keys.length === 0) return;
+    const e = serializeError(error);
+    this.report(
+      session,
+      keys.map((k) => ({ t: 'done', k, ok: false, v: undefined, e, x: undefined })),
+    );
   }
 
   /** Pushes signed bytes to an inbox (renewing its expiry now and then, not on every push). */

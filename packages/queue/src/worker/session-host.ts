@@ -181,6 +181,14 @@ export class SessionHost {
     if (forward.length > 0 && !this.#closed) this.#host.receive(forward);
   }
 
+  /** The outcomes of `nodes` were lost on the way (a batch whose artifact is missing): they failed. */
+  lost(nodes: readonly number[], error: Error): void {
+    const e = serializeError(error);
+    this.receive(
+      nodes.map((f) => ({ t: 'settle', f, ok: false, v: undefined, e, state: 'failed' })),
+    );
+  }
+
   /** Fires the signal of every task of this session, with `reason`. */
   abortAll(reason: Error): void {
     const plain = serializeError(reason);

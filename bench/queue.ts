@@ -13,6 +13,8 @@
  *   by the script that completes its child: the floor of what a queue can do).
  *
  * weft runs unrecorded (`record: false`): the executor is what is measured.
+ * What a task costs each process in CPU, and Redis in commands, which wall
+ * time on a busy machine blurs: `bench/queue-cost.ts`.
  *
  *   node bench/queue.ts [--tasks 10000,100000] [--chain 1000] [--concurrency 32] [--repeat 3]
  *                       [--prefetch n]   (the executor's option; its default otherwise)

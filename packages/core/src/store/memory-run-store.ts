@@ -1,8 +1,8 @@
 /**
  * @module
  * The run store in memory, for tests and throwaway runs: nothing outlives
- * the store object. Plain JS structures (`memory-run.ts`): the events as
- * written, each task's record folded as they arrive, counts by state. A
+ * the store object. Packed (`memory-run.ts`): the events in typed-array
+ * columns, each task's record folded as they arrive, counts by state. A
  * writer applies each event at once, so everything is visible before
  * `flush()` is even called, and a batch is trivially atomic; `openRun`
  * checks a claim and resumes in one synchronous step, hence atomically,
@@ -15,22 +15,25 @@ import {
   RunNotFoundError,
   RunStoreClosedError,
 } from '../errors/store.ts';
+import { EVENT_TYPES } from '../events/events.ts';
 import { STATE_NAMES } from '../vocabulary/state.ts';
 import { attemptsOf } from './attempts.ts';
 import { activeMs, readState, sessionSpan } from './liveness.ts';
+import { EventLog } from './memory-events.ts';
 import {
   addArtifactHashes,
   addEvent,
+  type CacheIndex,
   copyResult,
   forgetKeys,
   isNewer,
   MemoryRunWriter,
   type MemRun,
-  type MemTask,
   newer,
   taskEvents,
   unindex,
 } from './memory-run.ts';
+import { MultiMap, TaskTable } from './memory-tasks.ts';
 import { checkClearCache, checkDeleteRuns, checkExceptRuns, endOf } from './run-cleanup.ts';
 import type {
   ArtifactHashesOptions,
@@ -68,7 +71,7 @@ import { countsByState, INTERRUPTED, isUnfinished } from './task-fold.ts';
 export class MemoryRunStore implements RunStore {
   readonly location = 'memory';
   readonly #runs = new Map<string, MemRun>();
-  readonly #cacheIndex = new Map<string, MemRun[]>();
+  readonly #cacheIndex: CacheIndex = new MultiMap();
   #nextKey = 1;
   #closed = false;
 
@@ -101,11 +104,8 @@ export class MemoryRunStore implements RunStore {
         cancelRequested: undefined,
         result: undefined,
         counts: STATE_NAMES.map(() => 0),
-        events: [],
-        prev: new Int32Array(1024),
-        tasks: [],
-        ids: [],
-        sorted: true,
+        events: new EventLog(),
+        tasks: new TaskTable(),
         logs: [],
         taskLogs: new Map(),
         writer: undefined,
@@ -123,22 +123,24 @@ export class MemoryRunStore implements RunStore {
       run.cancelRequested = undefined;
       run.result = undefined;
       if (config !== undefined) run.executorConfig = config;
-      const ids = this.#sortedIds(run);
-      for (const id of ids) {
-        const { fold } = run.tasks[id]!;
-        if (!isUnfinished(fold.state)) continue;
+      const { tasks, events } = run;
+      for (let k = 0; k < tasks.count; k++) {
+        const slot = tasks.slotAt(k);
+        if (!isUnfinished(tasks.stateOf(slot))) continue;
+        const head = tasks.headOf(slot);
+        const started = tasks.startedOf(slot);
         addEvent(run, {
           type: 'cancelled',
           runId: info.id,
-          taskId: id,
-          name: fold.name,
-          label: fold.label,
-          attempt: fold.attempts,
+          taskId: tasks.idAt(slot),
+          name: events.nameAt(head),
+          label: events.labelAt(head),
+          attempt: started < 0 ? 0 : events.attemptAt(started),
           time: now,
           reason: INTERRUPTED,
         });
       }
-      run.sessionFirstTask = ids.length === 0 ? 0 : ids[ids.length - 1]! + 1;
+      run.sessionFirstTask = tasks.maxId + 1;
       run.counts = STATE_NAMES.map(() => 0);
     }
     const writer = new MemoryRunWriter(run, this.#cacheIndex);
@@ -184,23 +186,19 @@ export class MemoryRunStore implements RunStore {
     if (run === undefined) return [];
     const states = q.states && new Set(q.states.map((s) => STATE_NAMES.indexOf(s)));
     const text = q.name;
-    const from = q.session === 'latest' ? run.sessionFirstTask : 0;
+    const { tasks, events } = run;
     const out: TaskRecord[] = [];
     let skip = q.offset;
-    for (const id of this.#sortedIds(run)) {
-      if (out.length >= q.limit) break;
-      if (id < from) continue;
-      const task = run.tasks[id]!;
-      if (states !== undefined && !states.has(task.fold.state)) continue;
-      if (
-        text !== undefined &&
-        !task.fold.name.includes(text) &&
-        !task.fold.label?.includes(text)
-      ) {
-        continue;
+    const first = q.session === 'latest' ? tasks.firstFrom(run.sessionFirstTask) : 0;
+    for (let k = first; k < tasks.count && out.length < q.limit; k++) {
+      const slot = tasks.slotAt(k);
+      if (states !== undefined && !states.has(tasks.stateOf(slot))) continue;
+      if (text !== undefined) {
+        const head = tasks.headOf(slot);
+        if (!events.nameAt(head).includes(text) && !events.labelAt(head)?.includes(text)) continue;
       }
       if (skip > 0) skip--;
-      else out.push(this.#taskRecord(run, id, task));
+      else out.push(tasks.record(slot, run.info.id, events));
     }
     return out;
   }
@@ -209,17 +207,17 @@ export class MemoryRunStore implements RunStore {
     this.#open();
     checkTaskId(taskId);
     const run = this.#runs.get(runId);
-    const task = run?.tasks[taskId];
-    return task && this.#taskRecord(run!, taskId, task);
+    const slot = run === undefined ? -1 : run.tasks.slotOf(taskId);
+    return slot < 0 ? undefined : run!.tasks.record(slot, runId, run!.events);
   }
 
   attempts(runId: string, taskId: number): AttemptRecord[] {
     this.#open();
     checkTaskId(taskId);
     const run = this.#runs.get(runId);
-    const task = run?.tasks[taskId];
-    if (task === undefined) return [];
-    return attemptsOf(taskEvents(run!, task).map((i) => run!.events[i]!));
+    const slot = run === undefined ? -1 : run.tasks.slotOf(taskId);
+    if (slot < 0) return [];
+    return attemptsOf(taskEvents(run!, slot).map((i) => run!.events.peek(i, runId)));
   }
 
   events(runId: string, query?: EventQuery): StoredEvent[] {
@@ -235,8 +233,9 @@ export class MemoryRunStore implements RunStore {
   result(runId: string, taskId: number): StoredResult | undefined {
     this.#open();
     checkTaskId(taskId);
-    const result = this.#runs.get(runId)?.tasks[taskId]?.result;
-    return result && copyResult(result);
+    const tasks = this.#runs.get(runId)?.tasks;
+    const slot = tasks === undefined ? -1 : tasks.slotOf(taskId);
+    return slot < 0 ? undefined : tasks!.result(slot);
   }
 
   runResult(runId: string): StoredResult | undefined {
@@ -256,18 +255,22 @@ export class MemoryRunStore implements RunStore {
 
   findCached(cacheKey: string): CachedEntry | undefined {
     this.#open();
-    let best: { run: MemRun; id: number; task: MemTask } | undefined;
-    for (const run of this.#cacheIndex.get(cacheKey) ?? []) {
-      for (const id of run.ids) {
-        const task = run.tasks[id]!;
-        const state = STATE_NAMES[task.fold.state];
-        if (task.cacheKey !== cacheKey || task.result === undefined) continue;
-        if (state !== 'succeeded' && state !== 'cached') continue;
-        if (best === undefined || isNewer(run, id, best)) best = { run, id, task };
+    let best: { run: MemRun; id: number; slot: number } | undefined;
+    for (const run of this.#cacheIndex.get(cacheKey)) {
+      const tasks = run.tasks;
+      for (const slot of tasks.byKey.get(cacheKey)) {
+        const state = STATE_NAMES[tasks.stateOf(slot)];
+        if (!tasks.hasResult(slot) || (state !== 'succeeded' && state !== 'cached')) continue;
+        const id = tasks.idAt(slot);
+        if (best === undefined || isNewer(run, id, best)) best = { run, id, slot };
       }
     }
     return (
-      best && { runId: best.run.info.id, taskId: best.id, result: copyResult(best.task.result!) }
+      best && {
+        runId: best.run.info.id,
+        taskId: best.id,
+        result: best.run.tasks.result(best.slot)!,
+      }
     );
   }
 
@@ -329,14 +332,6 @@ export class MemoryRunStore implements RunStore {
     if (this.#closed) throw new RunStoreClosedError(this.location);
   }
 
-  #sortedIds(run: MemRun): number[] {
-    if (!run.sorted) {
-      run.ids.sort((a, b) => a - b);
-      run.sorted = true;
-    }
-    return run.ids;
-  }
-
   #state(run: MemRun): RunState {
     return readState(run.state, run.info.host, run.info.pid);
   }
@@ -360,31 +355,28 @@ export class MemoryRunStore implements RunStore {
     };
   }
 
-  #taskRecord(run: MemRun, id: number, task: MemTask): TaskRecord {
-    return task.fold.record(run.info.id, id, task.cacheKey, task.result !== undefined);
-  }
-
   #select(runId: string, q: CheckedEventQuery): StoredEvent[] {
     const run = this.#runs.get(runId);
     if (run === undefined) return [];
     let indexes: readonly number[] | undefined;
     if (q.taskId !== undefined) {
-      const task = q.taskId < 0 ? undefined : run.tasks[q.taskId];
-      const own = task === undefined ? [] : taskEvents(run, task);
+      const slot = q.taskId < 0 ? -1 : run.tasks.slotOf(q.taskId);
+      const own = slot < 0 ? [] : taskEvents(run, slot);
       const logs = run.taskLogs.get(q.taskId) ?? [];
       indexes = logs.length === 0 ? own : [...own, ...logs].sort((a, b) => a - b);
     } else if (q.types?.size === 1 && q.types.has('log')) {
       indexes = run.logs;
     }
     const out: StoredEvent[] = [];
+    const { events } = run;
+    const types = q.types && new Set([...q.types].map((t) => EVENT_TYPES.indexOf(t)));
     const take = (i: number): boolean => {
-      const e = run.events[i]!;
-      if (q.types === undefined || q.types.has(e.type)) out.push({ ...e, seq: i + 1 });
+      if (types === undefined || types.has(events.typeAt(i))) out.push(events.stored(i, runId));
       return out.length < q.limit;
     };
     if (q.limit === 0) return out;
     if (indexes === undefined) {
-      for (let i = q.afterSeq; i < run.events.length; i++) if (!take(i)) break;
+      for (let i = q.afterSeq; i < events.length; i++) if (!take(i)) break;
     } else {
       for (const i of indexes) if (i >= q.afterSeq && !take(i)) break;
     }

@@ -1,26 +1,24 @@
 /**
  * @module
- * The memory store's runs: each keeps its events as written in one array
- * (an event's `seq` is its index + 1, a task's events are chained through
- * `prev`), each task's record folded as its events arrive (`task-fold.ts`),
- * and the counts by state of the latest session's tasks kept as they
- * change; the writer, which applies each event at once and notes when
- * the run was last active; and the upkeep of a run's cache keys.
+ * The memory store's runs: each keeps its events packed in write order
+ * (`memory-events.ts`: an event's `seq` is its index + 1, a task's events
+ * are chained through `prev`), its tasks packed (`memory-tasks.ts`: each
+ * record the fold of the task's events, kept as they arrive), and the
+ * counts by state of the latest session's tasks kept as they change; the
+ * writer, which applies each event at once and notes when the run was
+ * last active; and the upkeep of the cache index (which runs have tasks
+ * with a cache key).
  */
 import { describeValue } from '../errors/base.ts';
 import { RunStoreInputError } from '../errors/store.ts';
 import type { RunEvent } from '../events/events.ts';
+import { type EventLog, TYPE_CODES } from './memory-events.ts';
+import { type MultiMap, STATE_BY_CODE, type TaskTable } from './memory-tasks.ts';
 import type { RunInfo, RunState, RunWriter, StoredResult } from './run-store.ts';
 import { checkFinalState, checkRunResult } from './run-store-errors.ts';
-import { STATE_AFTER, TaskFold } from './task-fold.ts';
 
-export interface MemTask {
-  readonly fold: TaskFold;
-  /** Index in the run's `events` of this task's last task event (the others through `prev`). */
-  last: number;
-  result: StoredResult | undefined;
-  cacheKey: string | undefined;
-}
+/** By cache key: the runs with a task recorded with it. */
+export type CacheIndex = MultiMap<string, MemRun>;
 
 export interface MemRun {
   /** Creation order, newest highest: the tie-break of `startedAt`. */
@@ -42,14 +40,8 @@ export interface MemRun {
   result: StoredResult | undefined;
   /** By state code: the latest session's tasks (ids from `sessionFirstTask`). */
   counts: number[];
-  readonly events: RunEvent[];
-  /** For each task event, the index of the task's previous one (-1: none). */
-  prev: Int32Array;
-  /** By task id. */
-  readonly tasks: MemTask[];
-  /** Task ids, sorted unless `sorted` is false. */
-  readonly ids: number[];
-  sorted: boolean;
+  readonly events: EventLog;
+  readonly tasks: TaskTable;
   /** Indexes of the log events, and of each task's (-1: outside any task). */
   readonly logs: number[];
   readonly taskLogs: Map<number, number[]>;
@@ -65,29 +57,28 @@ export function copyResult(result: StoredResult): StoredResult {
   return result.kind === 'inline' ? { kind: 'inline', bytes: result.bytes.slice() } : { ...result };
 }
 
-/** Indexes in the run's `events` of the task's task events, in write order. */
-export function taskEvents(run: MemRun, task: MemTask): number[] {
+/** Indexes in the run's events of the task's (in `slot`) task events, in write order. */
+export function taskEvents(run: MemRun, slot: number): number[] {
   const out: number[] = [];
-  for (let i = task.last; i >= 0; i = run.prev[i]!) out.push(i);
+  const events = run.events;
+  for (let i = run.tasks.lastOf(slot); i >= 0; i = events.prev(i)) out.push(i);
   return out.reverse();
 }
 
 /** Adds an event to the run: its task's record, the counts (latest session's tasks), the logs. */
 export function addEvent(run: MemRun, e: RunEvent): void {
-  if (e.type === 'log') {
-    const i = run.events.push(e) - 1;
+  const type = e.type;
+  if (type === 'log' || type === 'run_started' || type === 'run_finished') {
+    const i = run.events.add(e, -1);
+    if (type !== 'log') return;
     run.logs.push(i);
     const list = run.taskLogs.get(e.taskId);
     if (list === undefined) run.taskLogs.set(e.taskId, [i]);
     else list.push(i);
     return;
   }
-  if (e.type === 'run_started' || e.type === 'run_finished') {
-    run.events.push(e);
-    return;
-  }
-  const after = STATE_AFTER[e.type];
-  if (after === undefined) {
+  const code = TYPE_CODES.get(type) ?? -1;
+  if (code < 0 || STATE_BY_CODE[code]! < 0) {
     throw new RunStoreInputError(`unknown event type ${JSON.stringify((e as RunEvent).type)}`);
   }
   const id = e.taskId;
@@ -96,41 +87,29 @@ export function addEvent(run: MemRun, e: RunEvent): void {
       `a task id must be an integer of at least 0, not ${describeValue(id)}`,
     );
   }
-  const i = run.events.push(e) - 1;
-  if (i >= run.prev.length) {
-    const prev = new Int32Array(run.prev.length * 2);
-    prev.set(run.prev);
-    run.prev = prev;
-  }
+  const events = run.events;
+  const tasks = run.tasks;
   const counted = id >= run.sessionFirstTask;
-  let task = run.tasks[id];
-  if (task === undefined) {
-    task = { fold: new TaskFold(e), last: -1, result: undefined, cacheKey: undefined };
-    run.tasks[id] = task;
-    const last = run.ids.length === 0 ? -1 : run.ids[run.ids.length - 1]!;
-    if (id < last) run.sorted = false;
-    run.ids.push(id);
-  } else if (counted) {
-    run.counts[task.fold.state]!--;
-  }
-  run.prev[i] = task.last;
-  task.last = i;
-  task.fold.apply(e);
-  if (counted) run.counts[task.fold.state]!++;
+  let slot = tasks.slotOf(id);
+  if (slot < 0) slot = tasks.add(id, events.length);
+  else if (counted) run.counts[tasks.stateOf(slot)]!--;
+  const i = events.add(e, tasks.lastOf(slot));
+  tasks.apply(slot, code, i);
+  if (counted) run.counts[tasks.stateOf(slot)]!++;
 }
 
 export class MemoryRunWriter implements RunWriter {
   readonly runId: string;
   readonly session: number;
   #run: MemRun | undefined;
-  readonly #cacheIndex: Map<string, MemRun[]>;
+  readonly #cacheIndex: CacheIndex;
   #stamping = false;
   readonly #stamp = (): void => {
     this.#stamping = false;
     if (this.#run !== undefined) this.#run.lastActiveAt = Date.now();
   };
 
-  constructor(run: MemRun, cacheIndex: Map<string, MemRun[]>) {
+  constructor(run: MemRun, cacheIndex: CacheIndex) {
     this.runId = run.info.id;
     this.session = run.sessions;
     this.#run = run;
@@ -152,20 +131,16 @@ export class MemoryRunWriter implements RunWriter {
   result(taskId: number, result: StoredResult | undefined, cacheKey: string | undefined): void {
     const run = this.#run;
     if (run === undefined) return;
-    const task = run.tasks[taskId];
-    if (task === undefined) {
+    const slot = Number.isInteger(taskId) && taskId >= 0 ? run.tasks.slotOf(taskId) : -1;
+    if (slot < 0) {
       throw new RunStoreInputError(
         `result() for task ${taskId}, which run ${this.runId} never submitted`,
       );
     }
-    task.result = result && copyResult(result);
-    task.cacheKey = cacheKey;
+    run.tasks.setResult(slot, result);
+    run.tasks.setKey(slot, cacheKey);
     this.#active();
-    if (cacheKey !== undefined) {
-      const runs = this.#cacheIndex.get(cacheKey);
-      if (runs === undefined) this.#cacheIndex.set(cacheKey, [run]);
-      else if (!runs.includes(run)) runs.push(run);
-    }
+    if (cacheKey !== undefined) this.#cacheIndex.add(cacheKey, run);
   }
 
   flush(): Promise<void> {
@@ -210,39 +185,27 @@ export function isNewer(run: MemRun, id: number, than: { run: MemRun; id: number
 }
 
 /** Forgets the cache keys of the run's tasks (and its entries in the cache index); returns how many it had. */
-export function forgetKeys(run: MemRun, cacheIndex: Map<string, MemRun[]>): number {
-  let forgotten = 0;
-  for (const id of run.ids) {
-    const task = run.tasks[id]!;
-    if (task.cacheKey === undefined) continue;
-    unindexKey(cacheIndex, task.cacheKey, run);
-    task.cacheKey = undefined;
-    forgotten++;
+export function forgetKeys(run: MemRun, cacheIndex: CacheIndex): number {
+  const tasks = run.tasks;
+  const forgotten = tasks.keys.size;
+  for (const [slot, key] of [...tasks.keys]) {
+    cacheIndex.delete(key, run);
+    tasks.setKey(slot, undefined);
   }
   return forgotten;
 }
 
 /** Takes a deleted run out of the cache index. */
-export function unindex(run: MemRun, cacheIndex: Map<string, MemRun[]>): void {
-  for (const id of run.ids) {
-    const key = run.tasks[id]!.cacheKey;
-    if (key !== undefined) unindexKey(cacheIndex, key, run);
-  }
-}
-
-function unindexKey(cacheIndex: Map<string, MemRun[]>, key: string, run: MemRun): void {
-  const runs = cacheIndex.get(key);
-  const i = runs?.indexOf(run) ?? -1;
-  if (i < 0) return;
-  runs!.splice(i, 1);
-  if (runs!.length === 0) cacheIndex.delete(key);
+export function unindex(run: MemRun, cacheIndex: CacheIndex): void {
+  for (const key of run.tasks.keys.values()) cacheIndex.delete(key, run);
 }
 
 /** Adds the hashes of the run's results stored as artifacts (its tasks' and its own). */
 export function addArtifactHashes(run: MemRun, into: Set<string>): void {
   if (run.result?.kind === 'artifact') into.add(run.result.hash);
-  for (const id of run.ids) {
-    const result = run.tasks[id]!.result;
-    if (result?.kind === 'artifact') into.add(result.hash);
+  const tasks = run.tasks;
+  for (let slot = 0; slot < tasks.count; slot++) {
+    const hash = tasks.artifactHash(slot);
+    if (hash !== undefined) into.add(hash);
   }
 }

@@ -124,7 +124,7 @@ export abstract class TaskTable {
     let args: unknown[];
     if (typeof stored === 'number') {
       args = this.graph.prerequisites(id);
-      args.length = stored; // inputs added later by addDependency are not arguments
+      args.length = stored; // prerequisites past the arguments are dependencies only
       for (let i = 0; i < args.length; i++) args[i] = this.values[args[i] as number];
     } else {
       args = resolveArgs(stored, this.argKinds[id]!, this.#valueOf);

@@ -15,15 +15,15 @@
  *
  * For the coordinator's profile, run this script itself with `node --cpu-prof`.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Future, run, submit } from '@weft/core';
 import { createQueueExecutor } from '@weft/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { BIN, queueBench, REPO } from './queue-setup.ts';
 import { link, noop } from './queue-tasks.ts';
 import { printTable } from './table.ts';
 
@@ -45,53 +45,15 @@ const options = values.prefetch === undefined ? {} : { prefetch: Number(values.p
 const prof = values.prof === undefined ? undefined : resolve(values.prof);
 if (prof !== undefined) mkdirSync(prof, { recursive: true });
 
-const REPO = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(REPO, 'packages/core/bin/weft.js');
-const scratch = join(REPO, '.cache', 'bench-queue');
-mkdirSync(scratch, { recursive: true });
-const dir = mkdtempSync(join(scratch, 'cost-'));
-const redisDir = join(dir, 'redis');
-const port = Number(
-  execFileSync(join(REPO, 'scripts/redis.sh'), ['start', redisDir], { encoding: 'utf8' }).trim(),
-);
-const url = `redis://127.0.0.1:${port}`;
-process.env.WEFT_QUEUE_SECRET = 'bench-queue-secret-0123456789';
-writeFileSync(
-  join(dir, 'package.json'),
-  JSON.stringify({ name: 'bench', type: 'module', dependencies: { '@weft/queue': '*' } }),
-);
+const bench = queueBench('cost-');
+const { port, url, stopAll } = bench;
 const admin = new Redis({ host: '127.0.0.1', port });
-const children: ChildProcess[] = [];
-
-function start(args: readonly string[], ready: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, WEFT_QUEUE_REDIS: url };
-  if (prof !== undefined) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${prof}`;
-  const child = spawn(process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const look = (d: Buffer) => {
-      seen += d.toString();
-      if (seen.includes(ready)) resolve(child);
-    };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${seen}`)));
-  });
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all(
-    children.splice(0).map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null) return resolve();
-          c.once('exit', () => resolve());
-          c.kill('SIGTERM');
-        }),
-    ),
+const start = (args: readonly string[], ready: string) =>
+  bench.start(
+    args,
+    ready,
+    prof === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${prof}` },
   );
-}
 
 /** CPU milliseconds a process used so far (user + system), from /proc. */
 function cpuMs(pid: number): number {
@@ -256,6 +218,5 @@ try {
 } finally {
   await stopAll();
   admin.disconnect();
-  execFileSync(join(REPO, 'scripts/redis.sh'), ['stop', redisDir]);
-  rmSync(dir, { recursive: true, force: true });
+  bench.close();
 }

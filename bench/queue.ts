@@ -19,14 +19,12 @@
  *   node bench/queue.ts [--tasks 10000,100000] [--chain 1000] [--concurrency 32] [--repeat 3]
  *                       [--prefetch n]   (the executor's option; its default otherwise)
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Future, run, submit } from '@weft/core';
 import { createQueueExecutor } from '@weft/queue';
 import { type FlowJob, FlowProducer, Queue } from 'bullmq';
+import { BIN, queueBench, REPO } from './queue-setup.ts';
 import { link, noop } from './queue-tasks.ts';
 import { printTable } from './table.ts';
 
@@ -45,58 +43,9 @@ const concurrency = Number(values.concurrency);
 const repeat = Number(values.repeat);
 const options = values.prefetch === undefined ? {} : { prefetch: Number(values.prefetch) };
 
-const REPO = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(REPO, 'packages/core/bin/weft.js');
-const scratch = join(REPO, '.cache', 'bench-queue');
-mkdirSync(scratch, { recursive: true });
-const dir = mkdtempSync(join(scratch, 'run-'));
-const redisDir = join(dir, 'redis');
-const port = Number(
-  execFileSync(join(REPO, 'scripts/redis.sh'), ['start', redisDir], { encoding: 'utf8' }).trim(),
-);
-const url = `redis://127.0.0.1:${port}`;
-const secret = 'bench-queue-secret-0123456789';
-process.env.WEFT_QUEUE_SECRET = secret;
-// A project that declares @weft/queue, so that `weft worker` finds the plugin.
-writeFileSync(
-  join(dir, 'package.json'),
-  JSON.stringify({ name: 'bench', type: 'module', dependencies: { '@weft/queue': '*' } }),
-);
-
-const children: ChildProcess[] = [];
-
-/** Starts a process and resolves once its output contains `ready`. */
-function start(args: readonly string[], ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
-    cwd: dir,
-    env: { ...process.env, WEFT_QUEUE_REDIS: url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const look = (d: Buffer) => {
-      seen += d.toString();
-      if (seen.includes(ready)) resolve(child);
-    };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${seen}`)));
-  });
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all(
-    children.splice(0).map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null) return resolve();
-          c.once('exit', () => resolve());
-          c.kill('SIGTERM');
-        }),
-    ),
-  );
-}
+const bench = queueBench('run-');
+const { port, url, stopAll } = bench;
+const start = bench.start;
 
 /** Seconds raw BullMQ takes to add `n` jobs (addBulk) and have its workers drain them. */
 async function rawRun(n: number): Promise<number> {
@@ -229,6 +178,5 @@ try {
   printTable(['workload', 'weft', 'baseline', 'ratio (weft/BullMQ throughput)'], rows);
 } finally {
   await stopAll();
-  execFileSync(join(REPO, 'scripts/redis.sh'), ['stop', redisDir]);
-  rmSync(dir, { recursive: true, force: true });
+  bench.close();
 }

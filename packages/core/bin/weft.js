@@ -116,8 +116,25 @@ async function execBundle() {
   return new URL(manifest.main, dist);
 }
 
+/**
+ * Turns on Node's compile cache in weft's own directory (see
+ * dist/util/compile-cache.js), before the command loads: a later command
+ * compiles and type-strips only what changed. Nothing when not built.
+ */
+async function compileCache() {
+  try {
+    const { useCompileCache } = await import(
+      new URL('../dist/util/compile-cache.js', import.meta.url).href
+    );
+    useCompileCache();
+  } catch {
+    // not built: start() says so
+  }
+}
+
 /** Runs weft with this Node, from the build. */
 async function start() {
+  await compileCache();
   // `weft exec` runs in every batch job: it loads no more than it needs.
   const exec = process.argv[2] === 'exec';
   const entry = exec

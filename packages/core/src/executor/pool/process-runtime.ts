@@ -6,10 +6,9 @@
  * hard stop is SIGTERM, then SIGKILL after a grace period, as tinypool does.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkerDeath } from '../../errors/worker.ts';
+import { workerCompileCache } from '../../util/compile-cache.ts';
 import { COORDINATOR_VAR, coordinatorMark } from '../../util/coordinator-marker.ts';
 import { setRef } from '../../util/ref.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -31,13 +30,14 @@ class ProcessHandle implements WorkerHandle {
   constructor(options: SpawnOptions, events: WorkerEvents) {
     const limit = options.memoryLimitMb;
     this.#terminateGraceMs = options.terminateGraceMs;
+    const cache = workerCompileCache();
     this.#child = fork(fileURLToPath(options.entry), [], {
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Node's compile cache spares each new process the type stripping of .ts modules.
       env: {
-        NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache'),
         ...process.env,
+        ...(cache === undefined ? {} : { NODE_COMPILE_CACHE: cache }),
         [COORDINATOR_VAR]: coordinatorMark(),
       },
       execArgv: [

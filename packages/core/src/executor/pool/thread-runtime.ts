@@ -7,6 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { WorkerDeath } from '../../errors/worker.ts';
+import { workerCompileCache } from '../../util/compile-cache.ts';
 import { startWorker } from '../../util/worker-exec-argv.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import type { Runtime, SpawnOptions, WorkerEvents, WorkerHandle } from './runtime.ts';
@@ -21,8 +22,11 @@ class ThreadHandle implements WorkerHandle {
     // Node's compile cache (shared with processes and later runs) spares
     // every new worker the type stripping of .ts modules: a warm start is a
     // few times faster. Set before the entry loads, so it covers the entry too.
+    const cache = workerCompileCache();
     const boot =
-      "require('node:module').enableCompileCache?.();" +
+      (cache === undefined
+        ? ''
+        : `require('node:module').enableCompileCache?.(${JSON.stringify(cache)});`) +
       `import(${JSON.stringify(options.entry.href)});`;
     this.#worker = startWorker(boot, {
       eval: true,

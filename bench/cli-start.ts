@@ -5,7 +5,9 @@
  * 0`, each spawned afresh, best of `--repeat` (default 10). The difference
  * is weft's own start-up (loading the command and the engine, opening the
  * run store, running one task, closing); the goal is under 300 ms. Needs a
- * build (npx tsc -b). The workflow and its store live in a temporary
+ * build (npx tsc -b). Runs after the first find Node's compile cache warm
+ * (see packages/core/src/util/compile-cache.ts), as a user's do; a row
+ * without it shows what the cache saves. The workflow and its store live in a temporary
  * directory under .cache/ (so `weft` resolves through the workspace).
  * Also the README's way, `npx weft --version`, against the bin run
  * directly: what npx adds (goal: under a second), with this process's Node
@@ -54,6 +56,11 @@ function best(args: string[], command = process.execPath, env = process.env): nu
 try {
   const node = best(['-e', '0']);
   const weft = best([bin, 'run', workflow, '--quiet']);
+  // Without Node's compile cache: every module compiled, the workflow type-stripped.
+  const uncached = best([bin, 'run', workflow, '--quiet'], process.execPath, {
+    ...process.env,
+    NODE_DISABLE_COMPILE_CACHE: '1',
+  });
   const help = best([bin, '--help']);
   const version = best([bin, '--version']);
   const npxOf = (path: string) => spawnSync('which', ['npx'], { env: { PATH: path } }).stdout;
@@ -73,6 +80,7 @@ try {
       ['weft --help', help.toFixed(0)],
       ['weft run one.ts', weft.toFixed(0)],
       ["weft's own (run - node)", (weft - node).toFixed(0)],
+      ['weft run one.ts, no compile cache', uncached.toFixed(0)],
       ['weft --version (the bin)', version.toFixed(0)],
       ['npx weft --version', npx.toFixed(0)],
       ...(older === undefined

@@ -3,7 +3,7 @@
  * $XDG_CACHE_HOME/weft, and refused when someone else could have put code
  * in it (a directory others can write to, a planted link, another owner);
  * the `weft` command fills it, and leaves alone a refused one or one the
- * user turned off.
+ * user turned off; worker processes and threads use it.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -18,9 +18,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processesExecutor, run, submit, threadsExecutor } from '@weft/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileCacheDir, workerCompileCache } from '../src/util/compile-cache.js';
 import { BIN, cleanEnv } from './fixtures/cli/harness.ts';
+import { compileCache } from './fixtures/parallel-tasks.ts';
 
 const made: string[] = [];
 afterEach(() => {
@@ -145,4 +147,27 @@ describe('the weft command', () => {
     expect(filesIn(mine).length).toBeGreaterThan(10);
     expect(filesIn(join(b, 'weft', 'node-compile-cache'))).toEqual([]);
   });
+});
+
+describe.each(['processes', 'threads'] as const)('%s workers', (kind) => {
+  it.skipIf(process.env.NODE_DISABLE_COMPILE_CACHE !== undefined)(
+    "use the user's compile cache directory, else weft's",
+    async () => {
+      const preload = [new URL('./fixtures/parallel-tasks.ts', import.meta.url)];
+      const executor =
+        kind === 'processes'
+          ? processesExecutor({ max: 1, preload })
+          : threadsExecutor({ max: 1, preload });
+      try {
+        const seen = await run(() => submit(compileCache), { executor, record: false });
+        const expected = workerCompileCache();
+        expect(expected).toBeDefined();
+        // Node keeps its entries in a directory per Node version inside.
+        expect(seen.used).toMatch(new RegExp(`^${expected}/[^/]+$`));
+        if (kind === 'processes') expect(seen.env).toBe(expected);
+      } finally {
+        await executor[Symbol.asyncDispose]();
+      }
+    },
+  );
 });

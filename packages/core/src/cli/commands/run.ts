@@ -11,6 +11,7 @@ import { basename, dirname } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { findConfigFile } from '../../config/load-config.ts';
 import type { WfReport } from '../../frontends/wfformat/report.ts';
+import { prestartWriteWorker } from '../../store/sqlite/channel.ts';
 import { dryRun, waitingNote } from '../dry-run.ts';
 import { EXIT_OK, UsageError } from '../errors.ts';
 import { execute } from '../execute.ts';
@@ -128,6 +129,8 @@ export function registerRun(program: Command, done: (code: number) => void): voi
 async function runWorkflow(file: string, flags: Flags): Promise<number> {
   const engine = await engineOptions(flags); // bad --set before importing anything
   const given = parsePairs(flags.param, '--param');
+  // The SQLite store's writer thread starts while the workflow is imported.
+  if (process.env.WEFT_STORE !== 'memory') prestartWriteWorker();
   const workflow = await loadWorkflow(file);
   const instance = instanceParams(workflow, flags);
   let params = await workflowParams(workflow, { ...given, ...instance });

@@ -17,6 +17,53 @@ const WORKER_ENTRY = new URL(
   import.meta.url,
 );
 
+/** A write worker started ahead of its store, until a channel takes it. */
+interface Spare {
+  readonly worker: Worker;
+  /** Set when it failed or exited before it was taken: it is not used then. */
+  gone: boolean;
+}
+
+let spare: Spare | undefined;
+
+/**
+ * Starts a write worker before any store asks for one, so that its start
+ * (a thread and the modules it loads, tens of milliseconds) overlaps what
+ * the process does meanwhile, such as `weft run` importing the workflow.
+ * The next channel made in this process takes it; until then it holds
+ * nothing open and does not keep the process alive.
+ */
+export function prestartWriteWorker(): void {
+  if (spare !== undefined && !spare.gone) return;
+  const s: Spare = { worker: startWorker(WORKER_ENTRY, { workerData: null }), gone: false };
+  s.worker.unref();
+  const gone = (): void => {
+    s.gone = true;
+  };
+  s.worker.on('error', gone);
+  s.worker.once('exit', gone);
+  spare = s;
+}
+
+/** True while a worker started by `prestartWriteWorker` waits to be taken. */
+export function hasSpareWriteWorker(): boolean {
+  return spare !== undefined && !spare.gone;
+}
+
+/** The spare worker, taken (its listeners removed), if there is a sound one. */
+function takeSpare(): Worker | undefined {
+  const s = spare;
+  spare = undefined;
+  if (s === undefined) return undefined;
+  if (s.gone) {
+    void s.worker.terminate();
+    return undefined;
+  }
+  s.worker.removeAllListeners('error');
+  s.worker.removeAllListeners('exit');
+  return s.worker;
+}
+
 export interface ChannelEvents {
   /** Writing run `key` failed with this message; the worker drops its later batches. */
   failed(key: number, message: string): void;
@@ -41,7 +88,8 @@ export class WriteChannel {
 
   constructor(init: WorkerInit, events: ChannelEvents) {
     this.#events = events;
-    this.#worker = startWorker(WORKER_ENTRY, { workerData: init });
+    const taken = takeSpare();
+    this.#worker = taken ?? startWorker(WORKER_ENTRY, { workerData: init });
     this.#worker.unref();
     this.#worker.on('message', (m: FromWorker) => this.#receive(m));
     this.#worker.on('error', (error: Error) =>
@@ -53,6 +101,8 @@ export class WriteChannel {
         resolve();
       });
     });
+    // A worker started ahead opens its connection first (messages are handled in order).
+    if (taken !== undefined) this.post({ t: 'init', id: 0, ...init });
   }
 
   /** Why the worker is gone, when it is. */

@@ -107,7 +107,19 @@ export interface SyncMessage {
   id: number;
 }
 
-export type ToWorker = BatchMessage | OpenMessage | CloseMessage | ReleaseMessage | SyncMessage;
+/** A worker started ahead of its store (`prestartWriteWorker`) opens its connection on this, first. */
+export interface InitMessage extends WorkerInit {
+  readonly t: 'init';
+  id: number;
+}
+
+export type ToWorker =
+  | InitMessage
+  | BatchMessage
+  | OpenMessage
+  | CloseMessage
+  | ReleaseMessage
+  | SyncMessage;
 
 export type FromWorker =
   | { readonly t: 'ack'; readonly id: number }

@@ -8,6 +8,8 @@
  * close, a release or shutdown. A failed write
  * is reported for its run (with SQLite's message) and that run's later
  * batches are dropped, so what is stored stays a prefix of what was written.
+ * A worker may be started before its store is known (`prestartWriteWorker`
+ * in `channel.ts`): it then opens its connection on its first message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.ts';
@@ -15,9 +17,15 @@ import { connect } from './schema.ts';
 import { endRun, type Unpark, writeBatch } from './worker-batch.ts';
 import { RunSlot, WorkerDb } from './worker-db.ts';
 
-const init = workerData as WorkerInit;
 const port = parentPort!;
-const w = new WorkerDb(connect(init.file, init.busyTimeoutMs, true));
+/**
+ * The connection: opened at once from `workerData`, or on the first
+ * message (an `init`) when the worker was started before its store.
+ */
+let w!: WorkerDb;
+const open = (init: WorkerInit): WorkerDb =>
+  new WorkerDb(connect(init.file, init.busyTimeoutMs, true));
+if (workerData !== null) w = open(workerData as WorkerInit);
 const runs = new Map<number, RunSlot | { failed: string }>();
 
 function send(message: FromWorker): void {
@@ -51,6 +59,11 @@ setInterval(() => unparkAll('due'), TICK_MS).unref();
 
 function handle(m: ToWorker): void {
   switch (m.t) {
+    case 'init':
+      // Thrown out of the handler when it fails: the worker dies saying why,
+      // as it does when it cannot open from workerData.
+      w = open(m);
+      return;
     case 'open':
       try {
         runs.set(m.key, new RunSlot(w, m.key, m.runId));

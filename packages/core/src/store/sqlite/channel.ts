@@ -22,6 +22,8 @@ interface Spare {
   readonly worker: Worker;
   /** Set when it failed or exited before it was taken: it is not used then. */
   gone: boolean;
+  /** Its listener for 'error' and 'exit' until it is taken. */
+  readonly onGone: () => void;
 }
 
 let spare: Spare | undefined;
@@ -35,13 +37,16 @@ let spare: Spare | undefined;
  */
 export function prestartWriteWorker(): void {
   if (spare !== undefined && !spare.gone) return;
-  const s: Spare = { worker: startWorker(WORKER_ENTRY, { workerData: null }), gone: false };
-  s.worker.unref();
-  const gone = (): void => {
-    s.gone = true;
+  const s: Spare = {
+    worker: startWorker(WORKER_ENTRY, { workerData: null }),
+    gone: false,
+    onGone: () => {
+      s.gone = true;
+    },
   };
-  s.worker.on('error', gone);
-  s.worker.once('exit', gone);
+  s.worker.unref();
+  s.worker.on('error', s.onGone);
+  s.worker.once('exit', s.onGone);
   spare = s;
 }
 
@@ -59,8 +64,8 @@ function takeSpare(): Worker | undefined {
     void s.worker.terminate();
     return undefined;
   }
-  s.worker.removeAllListeners('error');
-  s.worker.removeAllListeners('exit');
+  s.worker.off('error', s.onGone);
+  s.worker.off('exit', s.onGone);
   return s.worker;
 }
 

@@ -13,7 +13,6 @@ import { STATE_NAMES } from '../../vocabulary/state.ts';
 import { attemptsOf } from '../attempts.ts';
 import type {
   AttemptRecord,
-  CachedEntry,
   RunQuery,
   RunRecord,
   StoredEvent,
@@ -46,13 +45,6 @@ export interface TaskRow {
 }
 
 const TASK_COLUMNS = 'key - ? AS id, name, label, cache_key, result_size, history';
-
-/** The columns a cache lookup reads besides the result. */
-interface CachedRow {
-  readonly key: number;
-  readonly run_key: number;
-  readonly id: string;
-}
 
 export class SqliteQueries {
   readonly #db: DatabaseSync;
@@ -180,49 +172,6 @@ export class SqliteQueries {
   #sessionFirstTask(key: number): number {
     const sql = 'SELECT session_first_task AS f FROM runs WHERE key = ?';
     return (this.get(sql, key) as { f: number } | undefined)?.f ?? 0;
-  }
-
-  findCached(cacheKey: string): CachedEntry | undefined {
-    // The newest row with the key: rows are keyed by run, then task, and
-    // runs are numbered in the order they started. The run's id is read
-    // with it, never remembered: a deleted run's key may be given again.
-    const row = this.get(
-      `SELECT t.key, t.run_key, r.id, t.result_size, t.result, t.result_hash
-       FROM tasks AS t INDEXED BY tasks_cache_key CROSS JOIN runs AS r ON r.key = t.run_key
-       WHERE t.cache_key = ? AND t.state IN (3, 7) AND t.result_size >= 0
-       ORDER BY t.key DESC LIMIT 1`,
-      cacheKey,
-    ) as (ResultRow & CachedRow) | undefined;
-    if (row === undefined) return undefined;
-    const taskId = row.key - row.run_key * TASK_KEY_SPAN;
-    return { runId: row.id, taskId, result: storedResult(row)! };
-  }
-
-  /**
-   * `findCached` for many keys, as one read: the same row for each key (a
-   * subquery per key, over the same index), keys looked up through
-   * json_each in batches of up to 1,000.
-   */
-  findCachedMany(cacheKeys: readonly string[]): Map<string, CachedEntry> {
-    const found = new Map<string, CachedEntry>();
-    const sql = `SELECT j.value AS cache_key, t.key, t.run_key, r.id, t.result_size, t.result, t.result_hash
-       FROM json_each(?) AS j
-       CROSS JOIN tasks AS t ON t.key = (
-         SELECT key FROM tasks INDEXED BY tasks_cache_key
-         WHERE cache_key = j.value AND state IN (3, 7) AND result_size >= 0
-         ORDER BY key DESC LIMIT 1)
-       CROSS JOIN runs AS r ON r.key = t.run_key`;
-    const statement = this.statement(sql);
-    for (let i = 0; i < cacheKeys.length; i += 1000) {
-      const batch = JSON.stringify(cacheKeys.slice(i, i + 1000));
-      const rows = statement.all(batch) as unknown as (ResultRow &
-        CachedRow & { cache_key: string })[];
-      for (const row of rows) {
-        const taskId = row.key - row.run_key * TASK_KEY_SPAN;
-        found.set(row.cache_key, { runId: row.id, taskId, result: storedResult(row)! });
-      }
-    }
-    return found;
   }
 
   /** The run's events (or logs: `types` only `log`), as the checked query asks. */

@@ -8,8 +8,10 @@
  * writer (`writer.ts`) in compact batches, one transaction per batch; the
  * calling thread only encodes events. Queries (`queries.ts`), `openRun`
  * (`open-run.ts`) and the upkeep (`clearCache`, `deleteRuns`:
- * `cleanup.ts`) use the calling thread's own connection. The schema is in
- * `schema.ts`, the per-task event encoding in `history.ts`.
+ * `cleanup.ts`) use the calling thread's own connection; cache lookups
+ * use a second one, which keeps its snapshot through a burst of lookups
+ * (`cache-reader.ts`). The schema is in `schema.ts`, the per-task event
+ * encoding in `history.ts`.
  *
  * Disposing the store flushes its open writers and leaves their runs
  * `running` (as a crash would; a resume takes them up). A writer never
@@ -57,6 +59,7 @@ import {
   checkTaskId,
   checkTaskQuery,
 } from '../run-store-errors.ts';
+import { CacheReader } from './cache-reader.ts';
 import { WriteChannel } from './channel.ts';
 import { clearKeys, deleteEnded, referencedHashes } from './cleanup.ts';
 import { recordOpen } from './open-run.ts';
@@ -94,6 +97,7 @@ export class SqliteRunStore implements RunStore {
   readonly location: string;
   readonly #db: DatabaseSync;
   readonly #queries: SqliteQueries;
+  readonly #cacheReader: CacheReader;
   readonly #busyTimeoutMs: number;
   readonly #batchMs: number;
   #host: WriterHost | undefined;
@@ -120,6 +124,7 @@ export class SqliteRunStore implements RunStore {
     this.#batchMs = positive('batchMs', options.batchMs, 50);
     this.#db = openDatabase(this.location, this.#busyTimeoutMs);
     this.#queries = new SqliteQueries(this.#db);
+    this.#cacheReader = new CacheReader(this.location, this.#busyTimeoutMs);
   }
 
   openRun(info: RunInfo): RunWriter {
@@ -215,12 +220,12 @@ export class SqliteRunStore implements RunStore {
 
   findCached(cacheKey: string): CachedEntry | undefined {
     this.#open();
-    return this.#queries.findCached(cacheKey);
+    return this.#cacheReader.findCached(cacheKey);
   }
 
   findCachedMany(cacheKeys: readonly string[]): Map<string, CachedEntry> {
     this.#open();
-    return this.#queries.findCachedMany(cacheKeys);
+    return this.#cacheReader.findCachedMany(cacheKeys);
   }
 
   requestCancel(runId: string, reason: string): void {
@@ -239,6 +244,7 @@ export class SqliteRunStore implements RunStore {
   clearCache(options?: ClearCacheOptions): number {
     this.#open();
     const before = checkClearCache(options);
+    this.#cacheReader.release();
     try {
       return clearKeys(this.#db, before);
     } catch (error) {
@@ -258,6 +264,7 @@ export class SqliteRunStore implements RunStore {
     const { endedBefore, dryRun } = checkDeleteRuns(options);
     // A writer being closed stays in #writers until the worker has written its end.
     const writing = new Set(this.#writers.keys());
+    this.#cacheReader.release();
     try {
       return deleteEnded(this.#db, endedBefore, writing, dryRun);
     } catch (error) {
@@ -281,6 +288,8 @@ export class SqliteRunStore implements RunStore {
 
   async #dispose(): Promise<void> {
     this.#closed = true;
+    // First, so that its snapshot does not hold back the worker's last checkpoint.
+    this.#cacheReader.close();
     await Promise.all([...this.#writers.values()].map((writer) => writer.release()));
     if (this.#host !== undefined) {
       process.off('beforeExit', this.#beforeExit);
@@ -317,6 +326,8 @@ export class SqliteRunStore implements RunStore {
       released: (writer) => {
         if (this.#writers.get(writer.runId) === writer) this.#writers.delete(writer.runId);
       },
+      // Lookups after a flush or close see what it wrote.
+      written: () => this.#cacheReader.release(),
     };
     return this.#host;
   }

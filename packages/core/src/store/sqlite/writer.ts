@@ -24,6 +24,8 @@ export interface WriterHost {
   readonly batchMs: number;
   /** The writer stopped writing (closed or released). */
   released(writer: SqliteRunWriter): void;
+  /** What was posted before a flush, close or release is committed (the caller is about to see it). */
+  written(): void;
 }
 
 export class SqliteRunWriter implements RunWriter {
@@ -137,6 +139,7 @@ export class SqliteRunWriter implements RunWriter {
   async #wait(id: number): Promise<void> {
     try {
       await this.#host.channel.wait(id);
+      this.#host.written();
     } catch (error) {
       this.fail((error as Error).message);
     }

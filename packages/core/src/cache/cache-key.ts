@@ -71,5 +71,5 @@ export function cacheKey(parts: CacheKeyParts): string {
     parts.resources,
     parts.files,
   ]);
-  return hashBytes(Buffer.from(text));
+  return hashBytes(text);
 }

@@ -8,6 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { hashFileSync } from '../util/hash.ts';
 import type { ArtifactStore } from './artifact-store.ts';
+import { deserializePlain, NOT_PLAIN } from './plain-deserializer.ts';
 import { serializePlain, serializePlainView } from './plain-serializer.ts';
 import type { StoredResult } from './run-store.ts';
 
@@ -61,9 +62,10 @@ export function decodeResult(
   artifacts: ArtifactStore | undefined,
 ): unknown | typeof MISSING {
   try {
-    if (stored.kind === 'inline') return unwrap(deserialize(stored.bytes));
-    const bytes = artifacts?.getSync(stored.hash);
-    return bytes === undefined ? MISSING : unwrap(deserialize(bytes));
+    const bytes = stored.kind === 'inline' ? stored.bytes : artifacts?.getSync(stored.hash);
+    if (bytes === undefined) return MISSING;
+    const plain = deserializePlain(bytes);
+    return unwrap(plain === NOT_PLAIN ? deserialize(bytes) : plain);
   } catch {
     return MISSING;
   }

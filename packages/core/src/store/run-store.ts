@@ -42,7 +42,7 @@
  *   parent or dependency. A crash may lose what was held back.
  * - `flush()` resolves once everything queued before it is visible to the
  *   query methods (of this store object and of any other opened on the same
- *   location). `close(state, result?)` flushes, records the run's final
+ *   location; another's cache lookups within a second, see `findCached`). `close(state, result?)` flushes, records the run's final
  *   state, end time and result (what its main returned; `runResult` reads
  *   it back, `hasResult` says it is there), and releases the writer;
  *   events after it are ignored.
@@ -74,7 +74,12 @@
  *   with that cache key and a result, from any run: of the run opened last,
  *   the highest task id. `findCachedMany(keys)` answers the same for many
  *   keys at once, as one read (a map from each key found to what
- *   `findCached` returns for it; keys not found are absent).
+ *   `findCached` returns for it; keys not found are absent). Lookups that
+ *   come in a burst may be answered from one read snapshot, renewed at
+ *   least once a second and after any pause (the SQLite store does): what
+ *   another store object recorded less than a second before may not be
+ *   found yet (a miss: the task runs), while what this store object's own
+ *   writers flushed or closed is, as `flush()` promises.
  * - `clearCache({ before })` forgets the cache keys of the tasks recorded in
  *   the runs that started (`startedAt`) before `before` (epoch ms; every run
  *   when it is left out): `findCached` no longer finds them and their

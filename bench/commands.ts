@@ -91,7 +91,7 @@ async function weftRun(kind: Kind, dir: string): Promise<number> {
       async () => {
         for (let i = 0; i < n; i++) submit(touch, join(dir, `f${i}`));
       },
-      { executor: inline({ concurrency: jobs }) },
+      { executor: inline({ concurrency: jobs }), store: join(dir, 'weft.db') },
     );
     return process.memoryUsage().rss;
   }
@@ -104,7 +104,7 @@ async function weftRun(kind: Kind, dir: string): Promise<number> {
       await Promise.all(touched);
       return submit(workerRss);
     },
-    { executor },
+    { executor, store: join(dir, 'weft.db') },
   );
 }
 

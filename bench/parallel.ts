@@ -11,7 +11,9 @@
  *
  *   node bench/parallel.ts [--tasks 100000] [--cpu-tasks 200] [--repeat 3]
  */
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type Executor,
@@ -36,6 +38,9 @@ const n = Number(values.tasks);
 const cpuTasks = Number(values['cpu-tasks']);
 const repeat = Number(values.repeat);
 const preload = [new URL('./parallel-tasks.ts', import.meta.url)];
+/** Runs are recorded (the default) in a store of the benchmark's own, not in the working directory's. */
+const storeDir = mkdtempSync(join(tmpdir(), 'weft-bench-parallel-'));
+const store = join(storeDir, 'weft.db');
 
 /** The shortest of `repeat` timings, in seconds. */
 async function best(measure: () => Promise<number>): Promise<number> {
@@ -57,7 +62,7 @@ async function weftRun(
     () => {
       for (let i = 0; i < count; i++) submitOne();
     },
-    executor === undefined ? {} : { executor: executor as Executor },
+    executor === undefined ? { store } : { executor: executor as Executor, store },
   );
   const seconds = (performance.now() - start) / 1000;
   await executor?.[Symbol.asyncDispose]();
@@ -124,3 +129,4 @@ rows.push([
 ]);
 
 printTable(['workload', 'weft', 'baseline', 'ratio'], rows);
+rmSync(storeDir, { recursive: true, force: true });

@@ -29,19 +29,21 @@ const CACHE_KIB = 65536;
 const CHUNK = 1000;
 
 /*
- * The rows of a key come in index order, oldest first: the last one is the
- * newest (read forward: seeking to the newest from the end costs SQLite
- * twice as much). A key rarely has more than one row: a hit is recorded
- * without its key. Each row is an array: [key's index, row key, run key,
- * result_size, result, result_hash].
+ * A key's rows come oldest first: the last one is the newest (read forward:
+ * seeking to the newest from the end costs SQLite twice as much). A key
+ * rarely has more than one row: a hit is recorded without its key. Each
+ * row is an array: [key's index, row key, run key, result_size, result,
+ * result_hash].
  */
 const ONE = `SELECT 0, key, run_key, result_size, result, result_hash
   FROM tasks INDEXED BY tasks_cache_key
-  WHERE cache_key = ? AND state IN (3, 7) AND result_size >= 0`;
+  WHERE cache_key = ? AND state IN (3, 7) AND result_size >= 0
+  ORDER BY key`;
 const MANY = `SELECT j.key, t.key, t.run_key, t.result_size, t.result, t.result_hash
   FROM json_each(?) AS j
   CROSS JOIN tasks AS t INDEXED BY tasks_cache_key
-    ON t.cache_key = j.value AND t.state IN (3, 7) AND t.result_size >= 0`;
+    ON t.cache_key = j.value AND t.state IN (3, 7) AND t.result_size >= 0
+  ORDER BY j.key, t.key`;
 /** A run's id, read in the same snapshot as its rows: a deleted run's key may be given again. */
 const RUN_ID = 'SELECT id FROM runs WHERE key = ?';
 

@@ -3,43 +3,10 @@ import { decodeResult, encodeResult } from '@weft/core/store';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serializePlain } from '../src/store/plain-serializer.js';
+import { plainValues, same } from './plain-values.js';
 
 /** Plain data as tasks return it: what `serializePlain` must write itself. */
-const plain = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constant(undefined),
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer(),
-    fc.double(),
-    fc.constantFrom(-0, Number.NaN, Infinity, 2 ** 30, -(2 ** 30) - 1, 2 ** 53),
-    fc.string({ unit: 'grapheme' }),
-    fc.string({ unit: 'binary' }),
-    fc.string({ unit: fc.constantFrom('a', 'é', 'ÿ', '日', '\u0000', '😀') }),
-    fc.array(tie('value'), { maxLength: 6 }),
-    fc.dictionary(
-      fc.string({ minLength: 1 }).filter((k) => !/^[0-9]/.test(k)),
-      tie('value'),
-      { maxKeys: 6 },
-    ),
-  ),
-})).value;
-
-/** Structural equality that also tells -0 from 0, NaN from itself, and key order. */
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
-    return Object.is(a, b);
-  }
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.join('\0') !== kb.join('\0')) return false;
-  return ka.every((k) =>
-    same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
-}
+const plain = plainValues(fc.string({ minLength: 1 }).filter((k) => !/^[0-9]/.test(k)));
 
 describe('serializePlain', () => {
   it('writes what v8.deserialize reads as the value v8.serialize would give', () => {

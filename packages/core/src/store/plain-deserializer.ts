@@ -15,24 +15,26 @@
  * returns is what `v8.deserialize` returns for the same bytes.
  */
 
-const VERSION_TAG = 0xff;
-const PADDING = 0x00;
-const UNDEFINED = 0x5f; // '_'
-const NULL = 0x30; // '0'
-const TRUE = 0x54; // 'T'
-const FALSE = 0x46; // 'F'
-const INT32 = 0x49; // 'I'
-const DOUBLE = 0x4e; // 'N'
-const ONE_BYTE_STRING = 0x22; // '"'
-const TWO_BYTE_STRING = 0x63; // 'c'
-const BEGIN_OBJECT = 0x6f; // 'o'
-const END_OBJECT = 0x7b; // '{'
-const BEGIN_DENSE_ARRAY = 0x41; // 'A'
-const END_DENSE_ARRAY = 0x24; // '$'
+import {
+  BEGIN_DENSE_ARRAY,
+  BEGIN_OBJECT,
+  DOUBLE,
+  END_DENSE_ARRAY,
+  END_OBJECT,
+  FALSE,
+  INT32,
+  MAX_DEPTH,
+  NULL,
+  ONE_BYTE_STRING,
+  PADDING,
+  TRUE,
+  TWO_BYTE_STRING,
+  UNDEFINED,
+  VERSION_TAG,
+} from './v8-tags.ts';
 
 /** The oldest format version whose plain tags read as here (V8's own reader goes back further). */
 const MIN_VERSION = 13;
-const MAX_DEPTH = 64;
 
 /** What `deserializePlain` returns for bytes it leaves to `v8.deserialize`. */
 export const NOT_PLAIN: unique symbol = Symbol('weft.notPlain');

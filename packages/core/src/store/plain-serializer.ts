@@ -16,26 +16,26 @@
  * NaN, undefined members, null-prototype objects included).
  */
 import { serialize } from 'node:v8';
-
-// Tags of V8's format (src/objects/value-serializer.cc).
-const VERSION_TAG = 0xff;
-const PADDING = 0x00;
-const UNDEFINED = 0x5f; // '_'
-const NULL = 0x30; // '0'
-const TRUE = 0x54; // 'T'
-const FALSE = 0x46; // 'F'
-const INT32 = 0x49; // 'I'
-const DOUBLE = 0x4e; // 'N'
-const ONE_BYTE_STRING = 0x22; // '"'
-const TWO_BYTE_STRING = 0x63; // 'c'
-const BEGIN_OBJECT = 0x6f; // 'o'
-const END_OBJECT = 0x7b; // '{'
-const BEGIN_DENSE_ARRAY = 0x41; // 'A'
-const END_DENSE_ARRAY = 0x24; // '$'
+import {
+  BEGIN_DENSE_ARRAY,
+  BEGIN_OBJECT,
+  DOUBLE,
+  END_DENSE_ARRAY,
+  END_OBJECT,
+  FALSE,
+  INT32,
+  MAX_DEPTH,
+  NULL,
+  ONE_BYTE_STRING,
+  PADDING,
+  TRUE,
+  TWO_BYTE_STRING,
+  UNDEFINED,
+  VERSION_TAG,
+} from './v8-tags.ts';
 
 /** The format version this Node writes, from its own header. */
 const VERSION = serialize(null)[1]!;
-const MAX_DEPTH = 64;
 /** Longer arrays go to `v8.serialize`: checking them for extra properties would cost more. */
 const MAX_CHECKED_ARRAY = 256;
 const SMI_MIN = -(2 ** 30);

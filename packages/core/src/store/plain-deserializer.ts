@@ -112,9 +112,11 @@ class Reader {
         return z % 2 === 0 ? z / 2 : -(z + 1) / 2; // zigzag
       }
       case DOUBLE: {
-        if (this.pos + 8 > this.buf.length) throw BAIL;
-        floatBytes.set(this.buf.subarray(this.pos, this.pos + 8));
-        this.pos += 8;
+        const buf = this.buf;
+        const at = this.pos;
+        if (at + 8 > buf.length) throw BAIL;
+        for (let i = 0; i < 8; i++) floatBytes[i] = buf[at + i]!; // no view made per number
+        this.pos = at + 8;
         return float[0];
       }
       case ONE_BYTE_STRING:

@@ -8,6 +8,7 @@
  * through the same seam, wherever they run.
  */
 
+export type { LabelLookup } from './coordinator/label-index.ts';
 export type { CompiledRunOptions, RunOptions } from './coordinator/run-options.ts';
 export { type GraphRun, startGraph } from './coordinator/start.ts';
 export { eventStream } from './events/bus.ts';

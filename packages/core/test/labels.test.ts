@@ -103,6 +103,23 @@ describe('labels', () => {
     });
   });
 
+  it('stay unique and found among thousands in one run', async () => {
+    const handle = startRun(async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 5000; i++) ids.push(submit(fetch.with({ label: `f-${i}` }), 'a').id);
+      const error = thrown(() => submit(parse.with({ label: `f-${2500}` }), 1));
+      expect((error as DuplicateLabelError).first).toEqual({
+        id: ids[2500],
+        name: 'fetch',
+        label: 'f-2500',
+      });
+      return ids;
+    });
+    const ids = await handle.result();
+    expect(ids.map((_, i) => handle.taskId(`f-${i}`))).toEqual(ids);
+    expect(handle.taskId('f-5000')).toBeUndefined();
+  });
+
   it('are unique across tasks submitted by tasks too', async () => {
     const child = task('child', async () => {
       submit(fetch.with({ label: 'shared' }), 'b');

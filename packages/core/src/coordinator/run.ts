@@ -29,6 +29,7 @@ import type { SubmitScope } from '../vocabulary/scope.ts';
 import type { TaskState } from '../vocabulary/state.ts';
 import { isTask } from '../vocabulary/task.ts';
 import { newRunId, notATask } from './helpers.ts';
+import { LabelIndex, labelHash } from './label-index.ts';
 import { openRecording } from './open-recording.ts';
 import type { RunRecording } from './recording.ts';
 import type { CompiledRunOptions } from './run-options.ts';
@@ -38,7 +39,7 @@ import { SubmitChecks } from './submit-checks.ts';
 export class Run implements NodeGraph, InvocationHost, SubmitScope {
   readonly runId: string;
   readonly bus = new EventBus();
-  readonly labels = new Map<string, number>();
+  readonly labels = new LabelIndex((id) => this.#scheduler!.labelOf(id));
   /** As the submit scope of the run's main code: no parent node. */
   readonly parentId = -1;
   readonly attempt = 0;
@@ -129,9 +130,11 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
     sched.checkRequirements(task, pool);
     checks.executor(task, args, pool);
     const label = task.label;
+    let hash = 0;
     if (label !== undefined) {
-      const first = this.labels.get(label);
-      if (first !== undefined) {
+      hash = labelHash(label);
+      const first = this.labels.find(label, hash);
+      if (first >= 0) {
         throw new DuplicateLabelError(
           label,
           { id: first, name: sched.nameOf(first), label },
@@ -150,7 +153,7 @@ export class Run implements NodeGraph, InvocationHost, SubmitScope {
       id = sched.add(task, args, kind, deps, parent, ordinal, argsHash, recorded, pool);
       record.afterSubmit(id, info);
     }
-    if (label !== undefined) this.labels.set(label, id);
+    if (label !== undefined) this.labels.insert(hash, id);
     return id;
   }
 

@@ -10,6 +10,7 @@ import { RunInWorkerError } from '../errors/run.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { Logger } from '../vocabulary/logger.ts';
 import type { SubmitScope } from '../vocabulary/scope.ts';
+import type { LabelLookup } from './label-index.ts';
 import { Run } from './run.ts';
 import { compileRunOptions, type RunOptions } from './run-options.ts';
 
@@ -21,7 +22,7 @@ export interface GraphRun<T> {
   /** True once the run ended (`run_finished` was emitted). */
   readonly ended: boolean;
   /** Labels given to nodes so far, with their ids. */
-  readonly labels: ReadonlyMap<string, number>;
+  readonly labels: LabelLookup;
   /** A logger whose records become the run's own log events (task -1). */
   readonly log: Logger;
   /** Stops dispatching and cancels running tasks; the run ends as cancelled. */

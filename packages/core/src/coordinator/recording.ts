@@ -129,7 +129,7 @@ export class RunRecording {
     cancel: (reason: string) => void,
   ): void {
     this.#sched = sched;
-    bus.on(this.#recorder.listener);
+    bus.attachSink(this.#recorder.sink);
     if (this.#cacheMode !== 'off') {
       this.#cache = new TaskCache(this.#cacheMode, this.store, this.#artifacts, {
         taskOf: (id) => sched.taskOf(id),

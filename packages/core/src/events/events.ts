@@ -33,6 +33,24 @@ export interface TaskSubmitted extends TaskEventBase {
   /** What the task asked of the executor, when it asked. */
   readonly requirements: Readonly<Record<string, number>> | undefined;
 }
+/** The transitions a run may hand to its store as fields rather than as an event object. */
+export type PlainTransition = 'ready' | 'started' | 'succeeded';
+
+/**
+ * Takes a plain transition as the fields of its event: the event is
+ * `{ type, runId, taskId, name, label, attempt, time }`, with `worker` when
+ * defined (`started` only).
+ */
+export type PlainTransitionHandler = (
+  type: PlainTransition,
+  taskId: number,
+  attempt: number,
+  name: string,
+  label: string | undefined,
+  time: number,
+  worker: string | undefined,
+) => void;
+
 export interface TaskReady extends TaskEventBase {
   readonly type: 'ready';
 }

@@ -270,6 +270,12 @@ export abstract class TaskLifecycle extends TaskTable {
       );
     }
     this.state[id] = to;
-    if (!quiet && this.bus.active) this.bus.emit(transitionEvent(this.eventBase(id), to, detail));
+    if (quiet || !this.bus.active) return;
+    const bus = this.bus;
+    if (detail === undefined && (to === READY || to === SUCCEEDED) && bus.plain) {
+      const task = this.tasks[id]!;
+      const type = to === READY ? 'ready' : 'succeeded';
+      bus.transition(type, id, this.attempts[id]!, task.name, task.label, Date.now(), undefined);
+    } else this.bus.emit(transitionEvent(this.eventBase(id), to, detail));
   }
 }

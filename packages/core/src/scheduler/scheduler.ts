@@ -335,8 +335,19 @@ export class Scheduler extends TaskLifecycle {
       outcome = Promise.reject(error);
     }
     const started = (): void => {
-      if (this.bus.active && this.isCurrent(id, attempt)) {
+      if (!this.bus.active || !this.isCurrent(id, attempt)) return;
+      if (!this.bus.plain) {
         this.bus.emit(transitionEvent(this.eventBase(id), RUNNING, { worker: invocation.worker }));
+      } else {
+        this.bus.transition(
+          'started',
+          id,
+          attempt,
+          task.name,
+          task.label,
+          Date.now(),
+          invocation.worker,
+        );
       }
     };
     if (executor.placesAttempts === true && invocation.worker === undefined) {

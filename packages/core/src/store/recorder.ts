@@ -3,9 +3,12 @@
  * What a run writes to its run store: every event as it happens, and the
  * result of every task that succeeded (serialized; large ones through the
  * artifact store) with its cache key, so that a later run can resume from
- * it or take it from the cache.
+ * it or take it from the cache. It listens as the bus's sink: `ready`,
+ * `started` and `succeeded` come as fields and go to the writer's
+ * `transition` (or as an event built here, for a writer without one).
  */
 
+import type { TransitionSink } from '../events/bus.ts';
 import type { RunEvent } from '../events/events.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { encodeResult, encodeResultView, INLINE_LIMIT } from './result-codec.ts';
@@ -41,6 +44,25 @@ export class RunRecorder {
       // result, not every run that took it (the key is in the event).
       this.#writer.result(event.taskId, this.#host.takeStored(event.taskId), undefined);
     }
+  };
+
+  /** The recorder as the bus's sink: the commonest transitions come without event objects. */
+  readonly sink: TransitionSink = {
+    event: this.listener,
+    transition: (type, taskId, attempt, name, label, time, worker) => {
+      const writer = this.#writer;
+      if (writer.transition !== undefined) {
+        writer.transition(type, taskId, attempt, name, label, time, worker);
+      } else {
+        const runId = writer.runId;
+        writer.event(
+          worker === undefined
+            ? { type, runId, taskId, name, label, attempt, time }
+            : { type, runId, taskId, name, label, attempt, time, worker },
+        );
+      }
+      if (type === 'succeeded') this.#recordResult(taskId);
+    },
   };
 
   #recordResult(id: number): void {

@@ -103,7 +103,7 @@
  * - `[Symbol.asyncDispose]()` closes open writers (flushing) and the store; idempotent.
  */
 import type { SerializedError } from '../errors/base.ts';
-import type { LogEvent, RunEvent, TaskEvent } from '../events/events.ts';
+import type { LogEvent, PlainTransitionHandler, RunEvent, TaskEvent } from '../events/events.ts';
 import type { TaskState } from '../vocabulary/state.ts';
 
 /**
@@ -256,6 +256,12 @@ export interface RunWriter {
   /** The session this writer records (1 for a new run). */
   readonly session: number;
   event(event: RunEvent): void;
+  /**
+   * Optional: the same as `event` with the event of a `ready`, `started` or
+   * `succeeded` transition, given as its fields, so that the run need not
+   * build the object. What is stored and read back is the same.
+   */
+  readonly transition?: PlainTransitionHandler;
   /**
    * The result (and cache key) of a task that succeeded or was cached.
    * Inline bytes are copied before it returns: the caller may reuse them.

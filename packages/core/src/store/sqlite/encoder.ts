@@ -8,7 +8,7 @@
  */
 import { describeValue } from '../../errors/base.ts';
 import { RunStoreInputError } from '../../errors/store.ts';
-import type { RunEvent, TaskSubmitted } from '../../events/events.ts';
+import type { PlainTransition, RunEvent, TaskSubmitted } from '../../events/events.ts';
 import type { StoredResult } from '../run-store.ts';
 import {
   type BatchMessage,
@@ -188,6 +188,35 @@ export class BatchEncoder {
         throw new RunStoreInputError(
           `unknown event type ${describeValue((e as { type: unknown }).type)}`,
         );
+    }
+    this.#nt = t + 1;
+  }
+
+  /** Encodes the event of a `ready`, `started` or `succeeded` transition from its fields (checked as `event` checks them). */
+  transition(
+    type: PlainTransition,
+    id: number,
+    attempt: number,
+    name: string,
+    time: number,
+    worker: string | undefined,
+  ): void {
+    if (!((id | 0) === id && id >= 0 && id < TASK_KEY_SPAN)) badTaskId(id);
+    if ((attempt | 0) !== attempt) notInt('attempt', attempt);
+    const ints = this.#ints;
+    const p = this.#ni;
+    const t = this.#nt;
+    this.#times[t] = time;
+    ints[p + 1] = id;
+    ints[p + 2] = attempt;
+    ints[p + 3] = name === this.#lastName ? this.#lastNameIndex : this.#name(name);
+    if (type === 'started') {
+      ints[p] = C_STARTED;
+      ints[p + 4] = this.#str(worker);
+      this.#ni = p + 5;
+    } else {
+      ints[p] = type === 'ready' ? C_READY : C_SUCCEEDED;
+      this.#ni = p + 4;
     }
     this.#nt = t + 1;
   }

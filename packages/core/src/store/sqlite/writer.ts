@@ -10,7 +10,7 @@
  */
 
 import { RunStoreInputError, RunStoreWriteError } from '../../errors/store.ts';
-import type { RunEvent } from '../../events/events.ts';
+import type { PlainTransition, RunEvent } from '../../events/events.ts';
 import type { RunState, RunWriter, StoredResult } from '../run-store.ts';
 import { checkFinalState, checkRunResult } from '../run-store-errors.ts';
 import type { WriteChannel } from './channel.ts';
@@ -67,6 +67,22 @@ export class SqliteRunWriter implements RunWriter {
     if (!this.#batch.fits(e)) this.#post();
     if (this.#timer === undefined) this.#startTimer();
     this.#batch.event(e);
+  }
+
+  transition(
+    type: PlainTransition,
+    taskId: number,
+    attempt: number,
+    name: string,
+    _label: string | undefined,
+    time: number,
+    worker: string | undefined,
+  ): void {
+    if (this.#stopped) return;
+    if (this.#error !== undefined) throw this.#error;
+    if (!this.#batch.fits(undefined)) this.#post();
+    if (this.#timer === undefined) this.#startTimer();
+    this.#batch.transition(type, taskId, attempt, name, time, worker);
   }
 
   result(taskId: number, result: StoredResult | undefined, cacheKey: string | undefined): void {

@@ -10,8 +10,12 @@ import type { RunEvent } from '../../events/events.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { anError, Events, failure, runInfo, type StoreContext, withoutSeq } from './helpers.ts';
 
-/** One run with a bit of everything, flushed; returns what was written, in order. */
-async function writeMixedRun(store: RunStore) {
+/**
+ * One run with a bit of everything, flushed; returns what was written, in
+ * order. With `fields`, `ready`, `started` and `succeeded` go through the
+ * writer's `transition` (when it has one) rather than `event`.
+ */
+async function writeMixedRun(store: RunStore, fields = false) {
   const info = runInfo();
   const writer = store.openRun(info);
   const ev = new Events(info.id);
@@ -48,10 +52,20 @@ async function writeMixedRun(store: RunStore) {
     ev.cached(5, undefined, undefined),
     ev.runFinished('failed'),
   ];
+  const write = (e: RunEvent): void => {
+    if (
+      fields &&
+      writer.transition !== undefined &&
+      (e.type === 'ready' || e.type === 'started' || e.type === 'succeeded')
+    ) {
+      const worker = e.type === 'started' ? e.worker : undefined;
+      writer.transition(e.type, e.taskId, e.attempt, e.name, e.label, e.time, worker);
+    } else writer.event(e);
+  };
   // In two flushes, so the events span more than one batch.
-  for (const e of written.slice(0, 9)) writer.event(e);
+  for (const e of written.slice(0, 9)) write(e);
   await writer.flush();
-  for (const e of written.slice(9)) writer.event(e);
+  for (const e of written.slice(9)) write(e);
   await writer.close('failed');
   return { info, written };
 }
@@ -83,6 +97,15 @@ export function eventsContract({ newStore }: StoreContext): void {
       const bySeq = new Map(all.map((e) => [e.seq, e]));
       for (const e of store.events(info.id, { taskId: 0 })) expect(bySeq.get(e.seq)).toEqual(e);
       expect(store.events('no-such-run')).toEqual([]);
+    });
+
+    it('stores transitions given as fields (`transition`) as it stores their events', async () => {
+      const store = await newStore();
+      const { info, written } = await writeMixedRun(store, true);
+      expect(withoutSeq(store.events(info.id))).toStrictEqual(written);
+      expect(withoutSeq(store.events(info.id, { taskId: 0 }))).toStrictEqual(
+        written.filter((e) => taskOf(e) === 0),
+      );
     });
 
     it('filters by type, and pages with afterSeq and limit', async () => {

@@ -31,7 +31,9 @@
  *   process that recorded them exited (a whole graph handed to a batch
  *   system). It throws `RunNotFoundError` for a run that is not recorded, and
  *   `RunAlreadyOpenError` when this store object writes the run already.
- * - `RunWriter.event()` and `.result()` are synchronous and cheap: they queue;
+ * - `RunWriter.event()`, `.transition()` (optional: `ready`, `started` and
+ *   `succeeded` given as fields, stored as the same events) and `.result()`
+ *   are synchronous and cheap: they queue;
  *   writing happens in batches. A batch is written atomically (all of it or
  *   none of it). What was written is never left inconsistent by a crash;
  *   at most the batches not yet written are lost. A store may hold a task's

@@ -131,13 +131,7 @@ export class BatchEncoder {
       default:
         break;
     }
-    const id = e.taskId;
-    const attempt = e.attempt;
-    if (!((id | 0) === id && id >= 0 && id < TASK_KEY_SPAN)) badTaskId(id);
-    if ((attempt | 0) !== attempt) notInt('attempt', attempt);
-    ints[p + 1] = id;
-    ints[p + 2] = attempt;
-    ints[p + 3] = e.name === this.#lastName ? this.#lastNameIndex : this.#name(e.name);
+    this.#taskFields(ints, p, e.taskId, e.attempt, e.name);
     switch (e.type) {
       case 'ready':
         ints[p] = C_READY;
@@ -201,15 +195,11 @@ export class BatchEncoder {
     time: number,
     worker: string | undefined,
   ): void {
-    if (!((id | 0) === id && id >= 0 && id < TASK_KEY_SPAN)) badTaskId(id);
-    if ((attempt | 0) !== attempt) notInt('attempt', attempt);
     const ints = this.#ints;
     const p = this.#ni;
     const t = this.#nt;
     this.#times[t] = time;
-    ints[p + 1] = id;
-    ints[p + 2] = attempt;
-    ints[p + 3] = name === this.#lastName ? this.#lastNameIndex : this.#name(name);
+    this.#taskFields(ints, p, id, attempt, name);
     if (type === 'started') {
       ints[p] = C_STARTED;
       ints[p + 4] = this.#str(worker);
@@ -219,6 +209,15 @@ export class BatchEncoder {
       this.#ni = p + 4;
     }
     this.#nt = t + 1;
+  }
+
+  /** A task event's id, attempt and name, checked, after its code at `p`. */
+  #taskFields(ints: Int32Array, p: number, id: number, attempt: number, name: string): void {
+    if (!((id | 0) === id && id >= 0 && id < TASK_KEY_SPAN)) badTaskId(id);
+    if ((attempt | 0) !== attempt) notInt('attempt', attempt);
+    ints[p + 1] = id;
+    ints[p + 2] = attempt;
+    ints[p + 3] = name === this.#lastName ? this.#lastNameIndex : this.#name(name);
   }
 
   #submitted(e: TaskSubmitted, p: number): void {

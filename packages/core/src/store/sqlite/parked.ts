@@ -11,7 +11,13 @@
  *
  * Nothing waits long: what is parked is written at the latest at the
  * second tick after it was parked (ticks are half a second apart), and at once
- * on `flush()`, close and release. Parked events take their seq when they
+ * on `flush()`, close and release. While the run is busy (at least
+ * `BUSY_EVENTS` events since the last tick) and fewer than `MAX_PARKED`
+ * tasks are parked, it may wait up to `BUSY_TICKS` ticks (ten seconds)
+ * instead: in a burst (a large graph submitted at once) most tasks then
+ * end before they are due, and are written once rather than twice, at the
+ * time the writer has least to spare; a quiet run (a few tasks waiting on
+ * long ones) still shows its waiting tasks within a second. Parked events take their seq when they
  * are written, before that batch's own events, so the store always holds
  * a gapless, consistent history: the same as if those tasks had been
  * submitted (or started) a little later. A crash loses what is parked as it loses what
@@ -24,6 +30,13 @@
  */
 
 import type { BatchMessage } from './protocol.ts';
+
+/** Events in one tick from which a run counts as busy (20,000 a second). */
+export const BUSY_EVENTS = 10_000;
+/** Ticks a parked task may wait while its run is busy. */
+export const BUSY_TICKS = 20;
+/** Parked tasks from which they are written at the usual age, busy or not (memory). */
+export const MAX_PARKED = 1 << 20;
 
 /** The tasks a run's writer holds back, and where their events are. */
 export class ParkedTasks {
@@ -43,11 +56,12 @@ export class ParkedTasks {
   readonly #refs: number[] = [];
   #freeMessages: number[] = [];
   #held = -1;
-  /** The generation (tick count) and the ids parked in it and in the one before. */
+  /** The generation (tick count), and the ids parked in each generation not yet due, oldest first. */
   generation = 0;
-  young: number[] = [];
-  old: number[] = [];
+  readonly #generations: { readonly gen: number; readonly ids: number[] }[] = [{ gen: 0, ids: [] }];
   count = 0;
+  /** Events of the run written or parked since the last tick (see `due`). */
+  events = 0;
 
   /** Room for task ids below `n`. */
   reserve(n: number): void {
@@ -95,7 +109,7 @@ export class ParkedTasks {
     this.msg[3 * e] = -1;
     this.msg[3 * e + 1] = -1;
     this.msg[3 * e + 2] = -1;
-    this.young.push(id);
+    this.#generations[this.#generations.length - 1]!.ids.push(id);
     this.count++;
     return e;
   }
@@ -118,24 +132,35 @@ export class ParkedTasks {
     this.count--;
   }
 
-  /** Ids of the tasks due at this tick (parked before the last one); the generation moves on. */
+  /**
+   * Ids of the tasks due at this tick: parked before the last tick, or
+   * while the run is busy and few enough are parked, `BUSY_TICKS` ticks
+   * ago. The generation moves on.
+   */
   due(): number[] {
-    const before = this.generation - 1;
-    const out = this.old.filter((id) => {
-      const at = this.entryOf[id]!;
-      return at > 0 && this.gen[at - 1]! <= before;
-    });
-    this.old = this.young;
-    this.young = [];
+    const busy = this.events >= BUSY_EVENTS && this.count < MAX_PARKED;
+    this.events = 0;
+    const cutoff = this.generation - (busy ? BUSY_TICKS : 1);
+    const out: number[] = [];
+    const gens = this.#generations;
+    while (gens.length > 0 && gens[0]!.gen <= cutoff) {
+      for (const id of gens.shift()!.ids) {
+        const at = this.entryOf[id]!;
+        if (at > 0 && this.gen[at - 1]! <= cutoff) out.push(id);
+      }
+    }
     this.generation++;
+    gens.push({ gen: this.generation, ids: [] });
     return out;
   }
 
   /** Ids of every parked task. */
   all(): number[] {
-    const out = [...this.old, ...this.young].filter((id) => this.entryOf[id]! > 0);
-    this.old = [];
-    this.young = [];
+    const out: number[] = [];
+    for (const { ids } of this.#generations) {
+      for (const id of ids) if (this.entryOf[id]! > 0) out.push(id);
+      ids.length = 0;
+    }
     return out;
   }
 

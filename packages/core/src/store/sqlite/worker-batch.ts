@@ -73,6 +73,7 @@ export function writeBatch(
     return k;
   };
   const ne = m === undefined ? 0 : scan(run, m, touch);
+  parked.events += ne;
   for (const id of due) touch(id);
 
   // Park what may be (no row yet, only submitted, ready or started, no result), hold the rest.

@@ -4,7 +4,8 @@
  * connection and writes each batch it is posted in one transaction
  * (`worker-batch.ts`), acknowledging every message in order. Tasks it holds
  * back (`parked.ts`) are written when next touched, at the latest at the
- * second tick of a half-second clock, and at once on a sync (a flush), a
+ * second tick of a half-second clock (the twenty-first while their run is
+ * busy, see `ParkedTasks.due`), and at once on a sync (a flush), a
  * close, a release or shutdown. A failed write
  * is reported for its run (with SQLite's message) and that run's later
  * batches are dropped, so what is stored stays a prefix of what was written.

@@ -34,8 +34,15 @@ weft_node_provision() {
   if [ ! -x "$dir/node_modules/$pkg/bin/node" ]; then
     echo "weft: node $(node --version 2>/dev/null || echo missing) is older than $weft_node_min; installing $pkg@$weft_node_major into .cache/node" >&2
     mkdir -p "$dir"
-    npm install --silent --no-save --no-audit --no-fund --no-package-lock \
-      --prefix "$dir" "$pkg@$weft_node_major" >&2 || return 1
+    # A registry that stalls or drops a download fails the first try now and
+    # then: try once more, and let npm say why (--loglevel=error, not silent).
+    local try
+    for try in 1 2; do
+      npm install --loglevel=error --no-save --no-audit --no-fund --no-package-lock \
+        --prefix "$dir" "$pkg@$weft_node_major" >&2 && break
+      [ "$try" = 2 ] && return 1
+      echo "weft: installing $pkg failed; trying once more" >&2
+    done
   fi
   export PATH="$dir/node_modules/$pkg/bin:$PATH"
 }

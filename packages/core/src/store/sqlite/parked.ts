@@ -17,8 +17,9 @@
  * instead: in a burst (a large graph submitted at once) most tasks then
  * end before they are due, and are written once rather than twice, at the
  * time the writer has least to spare; a quiet run (a few tasks waiting on
- * long ones) still shows its waiting tasks within a second. Parked events take their seq when they
- * are written, before that batch's own events, so the store always holds
+ * long ones) still shows its waiting tasks within a second. Parked events
+ * take their seq when they are written, before that batch's own events
+ * (an id listed twice is written once), so the store always holds
  * a gapless, consistent history: the same as if those tasks had been
  * submitted (or started) a little later. A crash loses what is parked as it loses what
  * is still in the calling thread's batch; a resumed run submits it again.

@@ -34,10 +34,23 @@ function sh(command: string, args: readonly string[], cwd: string) {
   return spawnSync(command, args, { cwd, env: userEnv(), encoding: 'utf8', timeout: 100_000 });
 }
 
-/** Runs npm and fails with its output when it fails. */
+/** npm's words for a registry it could not reach in time (the install fetches what its cache lacks). */
+const NETWORK_TROUBLE =
+  /\b(ETIMEDOUT|ECONNRESET|ECONNREFUSED|EAI_AGAIN|ENOTFOUND|socket hang up)\b/;
+
+/**
+ * Runs npm and fails with its output when it fails. A run that timed out or
+ * could not reach the registry is tried once more: on a fresh machine the
+ * registry has stalled an install for over 100 s that took 13 s when run again.
+ */
 function npm(args: readonly string[], cwd: string): void {
-  const r = sh('npm', args, cwd);
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  let r = sh('npm', args, cwd);
+  const stalled = r.error !== undefined || NETWORK_TROUBLE.test(r.stderr ?? '');
+  if (r.status !== 0 && stalled) r = sh('npm', args, cwd);
+  if (r.status !== 0) {
+    const why = r.error === undefined ? '' : ` (${r.error.message})`;
+    throw new Error(`npm ${args.join(' ')} failed${why}:\n${r.stdout}\n${r.stderr}`);
+  }
 }
 
 /** The first `ts` code block of the README's "Use weft in your project" section. */
@@ -65,7 +78,7 @@ beforeAll(() => {
   npm(['pkg', 'set', 'type=module'], project);
   npm(['install', join(root, tarball), '--no-audit', '--no-fund', '--prefer-offline'], project);
   weft = join(project, 'node_modules', '.bin', 'weft');
-}, 120_000);
+}, 240_000);
 
 afterAll(() => {
   if (root !== '') rmSync(root, { recursive: true, force: true });

@@ -45,7 +45,8 @@ const NETWORK_TROUBLE =
  */
 function npm(args: readonly string[], cwd: string): void {
   let r = sh('npm', args, cwd);
-  const stalled = r.error !== undefined || NETWORK_TROUBLE.test(r.stderr ?? '');
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+  const stalled = timedOut || NETWORK_TROUBLE.test(r.stderr ?? '');
   if (r.status !== 0 && stalled) r = sh('npm', args, cwd);
   if (r.status !== 0) {
     const why = r.error === undefined ? '' : ` (${r.error.message})`;
